@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Vigil needs, only those missing.
+#   scripts/install-deps.sh build   libraries to build and run vigil
+#   scripts/install-deps.sh test    the above plus what the tests use
+set -euo pipefail
+
+build=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev zlib1g-dev)
+test=(protobuf-compiler)
+
+want=("${build[@]}")
+if [ "${1:-build}" = "test" ]; then want+=("${test[@]}"); fi
+
+missing=()
+for package in "${want[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
+
+echo "installing: ${missing[*]}"
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
