@@ -1,0 +1,107 @@
+import VigilKernels
+
+/// BatchNormalization (inference form, every opset incl. the opset-1 attribute set) and the
+/// experimental ImageScaler of the 2018 exports, both as a per-channel affine map.
+enum NormalizationOps {
+    static func register(_ table: inout [String: OperatorRegistry.Prepare]) {
+        table["BatchNormalization"] = batchNorm
+        table["ImageScaler"] = imageScaler
+        table["InstanceNormalization"] = instanceNorm
+    }
+
+    /// The folded per-channel scale and shift of an inference BatchNormalization:
+    /// y = (x − mean) / sqrt(var + eps) · gamma + beta  =  x · scale + shift.
+    static func affine(_ ctx: OpContext) throws -> (scale: [Float], shift: [Float]) {
+        if ctx.opset >= 14, try ctx.int("training_mode", default: 0) != 0 {
+            throw ctx.unsupported("training_mode=1 is not supported (inference only)")
+        }
+        if ctx.opset < 7, try ctx.int("is_test", default: 1) == 0, ctx.node.outputs.count > 1 {
+            throw ctx.unsupported("is_test=0 with training outputs is not supported (inference only)")
+        }
+        if ctx.node.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
+            throw ctx.unsupported("the training outputs (running mean/var, saved mean/var) are not supported")
+        }
+        let x = try ctx.floatInput(0)
+        let channels = x.shape.count > 1 ? x.shape[1] : 1
+        let epsilon = Double(try ctx.float("epsilon", default: 1e-5))
+        let gamma = try ctx.constant(1, "scale").floats
+        let beta = try ctx.constant(2, "B").floats
+        let mean = try ctx.constant(3, "mean").floats
+        let variance = try ctx.constant(4, "var").floats
+        guard [gamma.count, beta.count, mean.count, variance.count].allSatisfy({ $0 == channels }) else {
+            throw ctx.error(.shapeMismatch, "scale/B/mean/var must each hold \(channels) values (spatial=0 is not supported)")
+        }
+        var scale = [Float](repeating: 0, count: channels), shift = scale
+        for c in 0..<channels {
+            let s = Double(gamma[c]) / (Double(variance[c]) + epsilon).squareRoot()
+            scale[c] = Float(s)
+            shift[c] = Float(Double(beta[c]) - Double(mean[c]) * s)
+        }
+        return (scale, shift)
+    }
+
+    static func batchNorm(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let (scale, shift) = try affine(ctx)
+        return channelKernel(x.shape, scale: scale, shift: shift, activation: ctx.node.fused.activation.kernelActivation)
+    }
+
+    /// ImageScaler: y = scale · x + bias[c].
+    static func imageScaler(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        guard x.shape.count == 4 else { throw ctx.error(.shapeMismatch, "input must be NCHW, got \(x.shape)") }
+        let factor = try ctx.float("scale", default: 1)
+        let bias = try ctx.floats("bias") ?? Array(repeating: 0, count: x.shape[1])
+        guard bias.count == x.shape[1] else {
+            throw ctx.error(.shapeMismatch, "bias has \(bias.count) values for \(x.shape[1]) channels")
+        }
+        return channelKernel(x.shape, scale: Array(repeating: factor, count: x.shape[1]), shift: bias, activation: .identity)
+    }
+
+    static func channelKernel(_ shape: [Int], scale: [Float], shift: [Float], activation: Activation) -> PreparedOp {
+        let batch = shape.first ?? 1
+        let channels = shape.count > 1 ? shape[1] : 1
+        let spatial = shape.dropFirst(2).reduce(1, *)
+        return .floatKernel(shape: shape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return {
+                scale.withUnsafeBufferPointer { s in
+                    shift.withUnsafeBufferPointer { b in
+                        channelAffine(input: input, output: output, scale: s.baseAddress!, shift: b.baseAddress!,
+                                      batch: batch, channels: channels, spatial: spatial)
+                    }
+                }
+                activation.apply(output, count: batch * channels * spatial)
+            }
+        }
+    }
+
+    /// InstanceNormalization: per (n, c) plane, (x − mean) / sqrt(var + eps) · scale[c] + B[c].
+    static func instanceNorm(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        guard x.shape.count >= 3 else { throw ctx.error(.shapeMismatch, "input \(x.shape) has no spatial dims") }
+        let epsilon = try ctx.float("epsilon", default: 1e-5)
+        let gamma = try ctx.constant(1, "scale").floats, beta = try ctx.constant(2, "B").floats
+        let channels = x.shape[1], planes = x.shape[0] * channels, spatial = x.shape.dropFirst(2).reduce(1, *)
+        guard gamma.count == channels, beta.count == channels else {
+            throw ctx.error(.shapeMismatch, "scale and B must hold \(channels) values")
+        }
+        return .floatKernel(shape: x.shape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return {
+                for plane in 0..<planes {
+                    let src = input + plane * spatial, dst = output + plane * spatial
+                    var sum: Double = 0
+                    for i in 0..<spatial { sum += Double(src[i]) }
+                    let mean = sum / Double(spatial)
+                    var squares: Double = 0
+                    for i in 0..<spatial { let d = Double(src[i]) - mean; squares += d * d }
+                    let inv = 1 / (squares / Double(spatial) + Double(epsilon)).squareRoot()
+                    let c = plane % channels
+                    let s = Float(inv) * gamma[c], b = beta[c] - Float(mean * inv) * gamma[c]
+                    for i in 0..<spatial { dst[i] = src[i] * s + b }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,125 @@
+import VigilKernels
+
+/// Reductions (ReduceMean/Max/Min/Sum/Prod/SumSquare/L1/L2/LogSumExp), ArgMax/ArgMin, TopK,
+/// Softmax and LogSoftmax over float32.
+enum ReductionOps {
+    static let reduceOps: [String: ReduceOp] = [
+        "ReduceSum": .sum, "ReduceMean": .mean, "ReduceMax": .max, "ReduceMin": .min, "ReduceProd": .prod,
+        "ReduceSumSquare": .sumSquare, "ReduceL1": .l1, "ReduceL2": .l2, "ReduceLogSumExp": .logSumExp,
+    ]
+
+    static func register(_ table: inout [String: OperatorRegistry.Prepare]) {
+        for (name, op) in reduceOps { table[name] = { try reduce($0, name, op) } }
+        table["ArgMax"] = { try argExtreme($0, max: true) }
+        table["ArgMin"] = { try argExtreme($0, max: false) }
+        table["TopK"] = topK
+        table["Softmax"] = { try softmaxOp($0, log: false) }
+        table["LogSoftmax"] = { try softmaxOp($0, log: true) }
+    }
+
+    static func reduce(_ ctx: OpContext, _ name: String, _ op: ReduceOp) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let rank = x.shape.count
+        let axesAsInput = name == "ReduceSum" ? ctx.opset >= 13 : ctx.opset >= 18
+        let given = axesAsInput ? try ctx.optionalConstant(1, "axes")?.ints.map { Int($0) } : try ctx.ints("axes")
+        let keepDims = try ctx.int("keepdims", default: 1) != 0
+        let noopWithEmpty = try ctx.int("noop_with_empty_axes", default: 0) != 0
+        var axes = try (given ?? []).map { try ctx.axis($0, rank: rank, "axes entry") }
+        if axes.isEmpty {
+            if noopWithEmpty { return .alias(shape: x.shape) }
+            axes = Array(0..<rank)
+        }
+        axes = Array(Set(axes)).sorted()
+        let plan = ReducePlan(op, shape: x.shape, axes: axes)
+        let outShape = keepDims ? plan.outputShape : x.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        return .floatKernel(shape: outShape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return { plan.run(input: input, output: output) }
+        }
+    }
+
+    static func argExtreme(_ ctx: OpContext, max isMax: Bool) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let rank = x.shape.count
+        let axis = try ctx.axis(try ctx.int("axis", default: 0), rank: rank)
+        let keepDims = try ctx.int("keepdims", default: 1) != 0
+        let lastIndex = try ctx.int("select_last_index", default: 0) != 0
+        let outer = x.shape.prefix(axis).reduce(1, *), n = x.shape[axis], inner = x.shape.dropFirst(axis + 1).reduce(1, *)
+        var outShape = x.shape
+        if keepDims { outShape[axis] = 1 } else { outShape.remove(at: axis) }
+        return .kernel(outputs: [ValueSpec(dtype: .int64, shape: outShape)]) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Int64.self)
+            return {
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        var best = input[o * n * inner + i], bestIndex = 0
+                        for j in 1..<max(n, 1) {
+                            let v = input[(o * n + j) * inner + i]
+                            let better = isMax ? (lastIndex ? v >= best : v > best) : (lastIndex ? v <= best : v < best)
+                            if better { best = v; bestIndex = j }
+                        }
+                        output[o * inner + i] = Int64(bestIndex)
+                    }
+                }
+            }
+        }
+    }
+
+    /// TopK along an axis: values and int64 indices, largest (or smallest) first; ties keep the lower index.
+    static func topK(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let rank = x.shape.count
+        let axis = try ctx.axis(try ctx.int("axis", default: -1), rank: rank)
+        let k = ctx.opset < 10 ? try ctx.int("k", default: -1) : Int(try ctx.constant(1, "K").ints.first ?? -1)
+        let largest = try ctx.int("largest", default: 1) != 0
+        let n = x.shape[axis]
+        guard k >= 0, k <= n else { throw ctx.error(.shapeMismatch, "K = \(k) is out of range for axis \(axis) of size \(n)") }
+        let outer = x.shape.prefix(axis).reduce(1, *), inner = x.shape.dropFirst(axis + 1).reduce(1, *)
+        var outShape = x.shape
+        outShape[axis] = k
+        return .kernel(outputs: [ValueSpec(dtype: .float32, shape: outShape), ValueSpec(dtype: .int64, shape: outShape)]) { buffers in
+            let input = buffers.input(0, as: Float.self)
+            let values = buffers.output(0, as: Float.self), indices = buffers.output(1, as: Int64.self)
+            let order = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))   // owned by the runner for the session's life
+            return {
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let base = o * n * inner + i
+                        for j in 0..<n { order[j] = j }
+                        // Partial selection sort: k is small in practice (top-5 of a few thousand).
+                        for slot in 0..<k {
+                            var best = slot
+                            for j in (slot + 1)..<max(n, slot + 1) {
+                                let a = input[base + order[j] * inner], b = input[base + order[best] * inner]
+                                if largest ? (a > b || (a == b && order[j] < order[best])) : (a < b || (a == b && order[j] < order[best])) {
+                                    best = j
+                                }
+                            }
+                            (order[slot], order[best]) = (order[best], order[slot])
+                            let out = (o * k + slot) * inner + i
+                            values[out] = input[base + order[slot] * inner]
+                            indices[out] = Int64(order[slot])
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Softmax: opset < 13 coerces the input to 2-D at `axis` (default 1); from 13, one axis (default −1).
+    static func softmaxOp(_ ctx: OpContext, log: Bool) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let rank = x.shape.count
+        let axis = try ctx.axis(try ctx.int("axis", default: ctx.opset < 13 ? 1 : -1), rank: rank)
+        let outer: Int, size: Int, inner: Int
+        if ctx.opset < 13 {
+            outer = x.shape.prefix(axis).reduce(1, *); size = x.shape.dropFirst(axis).reduce(1, *); inner = 1
+        } else {
+            outer = x.shape.prefix(axis).reduce(1, *); size = x.shape[axis]; inner = x.shape.dropFirst(axis + 1).reduce(1, *)
+        }
+        return .floatKernel(shape: x.shape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return { softmax(input: input, output: output, outer: outer, axis: size, inner: inner, log: log) }
+        }
+    }
+}

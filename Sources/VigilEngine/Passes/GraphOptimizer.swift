@@ -1,0 +1,169 @@
+/// The load-time rewrites that make a graph cheaper to run without changing its results beyond
+/// float rounding: drop identities, fold BatchNormalization into the Conv before it, fold a
+/// following activation into its producer, and fold a residual Add into the Conv that feeds it.
+///
+/// `specs` are the shapes (and constants) of every value, from a first preparation of the graph.
+enum GraphOptimizer {
+    static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
+        EliminateIdentities.run(&graph)
+        FoldBatchNorm.run(&graph, specs: specs)
+        FuseActivations.run(&graph, specs: specs)
+        FuseResidualAdd.run(&graph, specs: specs)
+    }
+
+    /// True when `value` feeds exactly one node and is not a graph output.
+    static func singleUse(_ value: String, in graph: Graph, consumers: [String: [Int]]) -> Int? {
+        guard !graph.outputs.contains(value), let users = consumers[value], users.count == 1 else { return nil }
+        return users[0]
+    }
+
+    /// Removes node `index` whose output `from` is replaced by `to` in every consumer.
+    static func bypass(_ graph: inout Graph, removing index: Int, replacing from: String, with to: String) {
+        for i in graph.nodes.indices {
+            graph.nodes[i].inputs = graph.nodes[i].inputs.map { $0 == from ? to : $0 }
+            if graph.nodes[i].fused.residualInput == from { graph.nodes[i].fused.residualInput = to }
+        }
+        graph.nodes.remove(at: index)
+    }
+}
+
+/// Identity and inference Dropout nodes whose output is not a graph output disappear.
+enum EliminateIdentities {
+    static func run(_ graph: inout Graph) {
+        var index = 0
+        while index < graph.nodes.count {
+            let node = graph.nodes[index]
+            let isIdentity = node.domain.isEmpty && (node.opType == "Identity" || node.opType == "Dropout")
+            let extraOutputsUnused = node.outputs.dropFirst().allSatisfy { $0.isEmpty }
+            if isIdentity, extraOutputsUnused, let input = node.inputs.first, !input.isEmpty,
+               let output = node.outputs.first, !graph.outputs.contains(output) {
+                GraphOptimizer.bypass(&graph, removing: index, replacing: output, with: input)
+            } else {
+                index += 1
+            }
+        }
+    }
+}
+
+/// Conv → BatchNormalization becomes one Conv with scaled weights and a shifted bias.
+enum FoldBatchNorm {
+    static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
+        var index = 0
+        while index < graph.nodes.count {
+            defer { index += 1 }
+            let conv = graph.nodes[index]
+            guard conv.opType == "Conv", conv.domain.isEmpty, conv.fused == Node.Fusion(),
+                  let weights = specs[conv.inputs[1]]?.constant, weights.dtype == .float32,
+                  let bnIndex = GraphOptimizer.singleUse(conv.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
+            let bn = graph.nodes[bnIndex]
+            guard bn.opType == "BatchNormalization", bn.domain.isEmpty, bn.inputs.first == conv.outputs[0],
+                  bn.outputs.dropFirst().allSatisfy({ $0.isEmpty }), bn.inputs.count >= 5 else { continue }
+            let params = bn.inputs[1...4].map { specs[$0]?.constant?.floats }
+            guard params.allSatisfy({ $0 != nil }) else { continue }
+            let (gamma, beta, mean, variance) = (params[0]!, params[1]!, params[2]!, params[3]!)
+            if bn.opset >= 14, case .int(let training)? = bn.attributes["training_mode"], training != 0 { continue }
+            let epsilon: Double
+            switch bn.attributes["epsilon"] {
+            case .float(let e)?: epsilon = Double(e)
+            case nil: epsilon = 1e-5
+            default: continue
+            }
+            let m = weights.shape[0]
+            guard [gamma.count, beta.count, mean.count, variance.count].allSatisfy({ $0 == m }) else { continue }
+            let oldBias: [Float] = conv.inputs.count > 2 && !conv.inputs[2].isEmpty
+                ? (specs[conv.inputs[2]]?.constant?.floats ?? []) : Array(repeating: 0, count: m)
+            guard oldBias.count == m else { continue }
+            let perChannel = weights.count / m
+            var w = weights.floats
+            var b = [Float](repeating: 0, count: m)
+            for c in 0..<m {
+                let s = Double(gamma[c]) / (Double(variance[c]) + epsilon).squareRoot()
+                for j in 0..<perChannel { w[c * perChannel + j] = Float(Double(w[c * perChannel + j]) * s) }
+                b[c] = Float((Double(oldBias[c]) - Double(mean[c])) * s + Double(beta[c]))
+            }
+            let wName = "\(conv.name)/folded_weights", bName = "\(conv.name)/folded_bias"
+            graph.initializers[wName] = Tensor(shape: weights.shape, floats: w)
+            graph.initializers[bName] = Tensor(shape: [m], floats: b)
+            var folded = conv
+            folded.inputs = [conv.inputs[0], wName, bName]
+            folded.outputs = [bn.outputs[0]]
+            graph.nodes[index] = folded
+            graph.nodes.remove(at: bnIndex)
+            if bnIndex < index { index -= 1 }
+        }
+    }
+}
+
+/// Conv / ConvTranspose / Gemm / FC / BatchNormalization followed by an activation (Relu, Clip,
+/// LeakyRelu, HardSwish, ...) computes the activation in its epilogue.
+enum FuseActivations {
+    static let producers: Set<String> = ["Conv", "ConvTranspose", "Gemm", "FC", "BatchNormalization"]
+
+    static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
+        let constants = specs.compactMapValues(\.constant)
+        var index = 0
+        while index < graph.nodes.count {
+            defer { index += 1 }
+            let producer = graph.nodes[index]
+            guard producers.contains(producer.opType), producer.domain.isEmpty, producer.fused.activation == nil,
+                  producer.outputs.count == 1 || producer.outputs.dropFirst().allSatisfy({ $0.isEmpty }),
+                  let userIndex = GraphOptimizer.singleUse(producer.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
+            let user = graph.nodes[userIndex]
+            guard user.inputs.first == producer.outputs[0],
+                  let activation = ActivationOps.fusable(user, constants: constants) else { continue }
+            graph.nodes[index].fused.activation = activation
+            graph.nodes[index].outputs = [user.outputs[0]]
+            graph.nodes.remove(at: userIndex)
+            if userIndex < index { index -= 1 }
+        }
+    }
+}
+
+/// Add(Conv(x), y) with y of the Conv's output shape becomes Conv(x) + y in the Conv's epilogue,
+/// and a Relu/Clip after that Add can then fuse too (the residual is added before the activation).
+enum FuseResidualAdd {
+    static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
+        var index = 0
+        while index < graph.nodes.count {
+            defer { index += 1 }
+            let conv = graph.nodes[index]
+            guard conv.opType == "Conv", conv.domain.isEmpty, conv.fused == Node.Fusion(),
+                  let outShape = specs[conv.outputs[0]]?.shape,
+                  let addIndex = GraphOptimizer.singleUse(conv.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
+            let add = graph.nodes[addIndex]
+            guard add.opType == "Add", add.domain.isEmpty, add.opset >= 7, add.inputs.count == 2 else { continue }
+            let other = add.inputs[0] == conv.outputs[0] ? add.inputs[1] : add.inputs[0]
+            guard other != conv.outputs[0], let otherSpec = specs[other], otherSpec.shape == outShape,
+                  otherSpec.dtype == .float32, otherSpec.constant == nil else { continue }
+            // The residual must already exist when the Conv runs: its producer must come first.
+            let producers = graph.producers()
+            if let producer = producers[other], producer > index { continue }
+            graph.nodes[index].fused.residualInput = other
+            graph.nodes[index].outputs = [add.outputs[0]]
+            graph.nodes.remove(at: addIndex)
+            if addIndex < index { index -= 1 }
+        }
+        // Activations after a fused residual.
+        FuseActivations.runAfterResidual(&graph, specs: specs)
+    }
+}
+
+extension FuseActivations {
+    static func runAfterResidual(_ graph: inout Graph, specs: [String: ValueSpec]) {
+        let constants = specs.compactMapValues(\.constant)
+        var index = 0
+        while index < graph.nodes.count {
+            defer { index += 1 }
+            let conv = graph.nodes[index]
+            guard conv.opType == "Conv", conv.fused.residualInput != nil, conv.fused.activation == nil,
+                  let userIndex = GraphOptimizer.singleUse(conv.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
+            let user = graph.nodes[userIndex]
+            guard user.inputs.first == conv.outputs[0],
+                  let activation = ActivationOps.fusable(user, constants: constants) else { continue }
+            graph.nodes[index].fused.activation = activation
+            graph.nodes[index].outputs = [user.outputs[0]]
+            graph.nodes.remove(at: userIndex)
+            if userIndex < index { index -= 1 }
+        }
+    }
+}
