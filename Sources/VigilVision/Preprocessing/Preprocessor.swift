@@ -1,0 +1,178 @@
+import VigilImage
+
+/// Turns a decoded image into a model's batch-1 input tensor, as its `InputContract` says.
+///
+/// Build one per model when the model is loaded (the contract is validated then, and the
+/// normalisation table is built); `run` is then a pure function of the image that neither
+/// throws nor keeps state, so one instance can serve many threads.
+///
+/// EXIF orientation (reported by `ImageDecoder`, not applied by it):
+/// * `.customVisionCenterCrop` follows the seed exactly: only images Pillow opens as "RGB"
+///   and that keep `_getexif` are oriented, i.e. RGB JPEGs and, with Pillow 13, RGB PNGs
+///   carrying an eXIf chunk; the seed's arithmetic applies to any value (0 does nothing, 9+
+///   transposes). Grayscale, CMYK, palette and alpha images are converted first and never
+///   rotated (`case-gray-exif6.jpg`).
+/// * `.stretch` and `.resizeThenCenterCrop` apply the standard EXIF transpose
+///   (`ImageOps.exif_transpose`): orientations 2...8, whatever the source mode; other values
+///   are ignored.
+///
+/// Per frame, the Custom Vision path allocates nothing unless the image needs orienting or
+/// capping (then one intermediate image per step); the 256×256 square is never materialised:
+/// only the cropped window is interpolated, straight into `output`. The Pillow-resize paths
+/// allocate their resized image.
+public struct Preprocessor: Sendable {
+    public let contract: InputContract
+    /// Floats written by `run`: width × height × 3.
+    public let elementCount: Int
+    /// For tensor channel c, the index (0 R, 1 G, 2 B) of the RGB sample that feeds it.
+    private let sourceChannel: [Int]
+    private let normalization: Normalization?
+    /// 3 × 256 normalised values of the byte samples, per tensor channel (Pillow-resize paths).
+    private let byteTable: [Float]
+
+    /// Precondition: `contract.validate()` succeeds (check it when loading the model to report
+    /// a proper error).
+    public init(contract: InputContract) {
+        do {
+            try contract.validate()
+        } catch {
+            preconditionFailure("\(error)")
+        }
+        self.contract = contract
+        elementCount = contract.elementCount
+        sourceChannel = contract.colorOrder == .rgb ? [0, 1, 2] : [2, 1, 0]
+        let normalization = contract.isIdentityNormalization ? nil : Normalization(contract)
+        self.normalization = normalization
+        var table = [Float](repeating: 0, count: 3 * 256)
+        for c in 0..<3 {
+            for v in 0..<256 { table[c * 256 + v] = normalization?.apply(Double(v), channel: c) ?? Float(v) }
+        }
+        byteTable = table
+    }
+
+    /// Writes exactly `elementCount` floats for `image` into `output`.
+    public func run(_ image: DecodedImage, into output: UnsafeMutablePointer<Float>) {
+        switch contract.resizing {
+        case .customVisionCenterCrop:
+            var rgb = image.image
+            if [.jpeg, .png].contains(image.format), image.sourceMode == .rgb, let orientation = image.exifOrientation {
+                rgb = rgb.oriented(exifOrientation: orientation)
+            }
+            writeCustomVisionCrop(Self.customVisionCap(rgb), into: output)
+        case .stretch(let filter):
+            let resized = resizePillow(Self.standardOriented(image), width: contract.width, height: contract.height, filter: filter)
+            writeWindow(of: resized, left: 0, top: 0, into: output)
+        case .resizeThenCenterCrop(let side, let filter):
+            let resized = resizePillow(Self.standardOriented(image), width: side, height: side, filter: filter)
+            writeWindow(of: resized,
+                        left: CenterCrop.pillowOrigin(source: side, target: contract.width),
+                        top: CenterCrop.pillowOrigin(source: side, target: contract.height),
+                        into: output)
+        }
+    }
+
+    /// Runs into a new array (tests and tools; the serving path reuses its buffer).
+    public func run(_ image: DecodedImage) -> [Float] {
+        [Float](unsafeUninitializedCapacity: elementCount) { buffer, count in
+            run(image, into: buffer.baseAddress!)
+            count = elementCount
+        }
+    }
+
+    /// The seed's step 3: when either side is ≥ 1600, Pillow-resize so the longer side is 1600
+    /// (integer division for the other), BILINEAR if the scale is ≥ 0.5, else BICUBIC. A side
+    /// that would round to 0 is kept at 1 (the seed fails on such images).
+    public static func customVisionCap(_ image: RGBImage) -> RGBImage {
+        let w = image.width, h = image.height, cap = 1600
+        guard w >= cap || h >= cap else { return image }
+        let size = h > w ? (width: max(1, cap * w / h), height: cap) : (width: cap, height: max(1, cap * h / w))
+        let ratio = Double(max(size.width, size.height)) / Double(max(w, h))
+        return resizePillow(image, width: size.width, height: size.height, filter: ratio >= 0.5 ? .bilinear : .bicubic)
+    }
+
+    /// The image turned upright by the standard EXIF mapping (orientations 2...8 only).
+    public static func standardOriented(_ image: DecodedImage) -> RGBImage {
+        guard let orientation = image.exifOrientation, (2...8).contains(orientation) else { return image.image }
+        return image.image.oriented(exifOrientation: orientation)
+    }
+
+    /// Tensor offsets: element (c, y, x) lives at c·channelStride + (y·width + x)·pixelStride.
+    private var strides: (channel: Int, pixel: Int) {
+        contract.layout == .nchw ? (contract.width * contract.height, 1) : (1, 3)
+    }
+
+    /// Steps 5–7 of the seed for the crop window only: interpolate each tensor pixel from the
+    /// (capped) image, reorder channels, normalise, store.
+    private func writeCustomVisionCrop(_ image: RGBImage, into output: UnsafeMutablePointer<Float>) {
+        let width = contract.width, height = contract.height
+        let square = CustomVisionSquare(sourceWidth: image.width, sourceHeight: image.height)
+        let left = CenterCrop.seedOrigin(source: CustomVisionSquare.side, target: width)
+        let top = CenterCrop.seedOrigin(source: CustomVisionSquare.side, target: height)
+        let (channelStride, pixelStride) = strides
+        let (c0, c1, c2) = (sourceChannel[0], sourceChannel[1], sourceChannel[2])
+        image.pixels.withUnsafeBufferPointer { pixels in
+            withUnsafeTemporaryAllocation(of: CustomVisionSquare.Tap.self, capacity: width) { columns in
+                for x in 0..<width { columns[x] = square.columnTap(left + x) }
+                for y in 0..<height {
+                    let row = square.rowTap(top + y)
+                    let upper = row.first * image.width * 3, lower = row.second * image.width * 3
+                    for x in 0..<width {
+                        let column = columns[x]
+                        let i00 = upper + column.first * 3, i01 = upper + column.second * 3
+                        let i10 = lower + column.first * 3, i11 = lower + column.second * 3
+                        let at = (y * width + x) * pixelStride
+                        @inline(__always) func store(_ c: Int, _ s: Int) {
+                            let v = CustomVisionSquare.interpolate(
+                                p00: pixels[i00 + s], p01: pixels[i01 + s], p10: pixels[i10 + s], p11: pixels[i11 + s],
+                                fx: column.weight, fy: row.weight)
+                            output[at + c * channelStride] = normalization?.apply(Double(v), channel: c) ?? v
+                        }
+                        store(0, c0)
+                        store(1, c1)
+                        store(2, c2)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Copies the width × height window at (left, top) of `image` into the tensor.
+    private func writeWindow(of image: RGBImage, left: Int, top: Int, into output: UnsafeMutablePointer<Float>) {
+        let width = contract.width, height = contract.height
+        let (channelStride, pixelStride) = strides
+        image.pixels.withUnsafeBufferPointer { pixels in
+            byteTable.withUnsafeBufferPointer { table in
+                for y in 0..<height {
+                    for x in 0..<width {
+                        let source = ((top + y) * image.width + left + x) * 3
+                        let at = (y * width + x) * pixelStride
+                        for c in 0..<3 {
+                            output[at + c * channelStride] = table[c * 256 + Int(pixels[source + sourceChannel[c]])]
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `(v · scale − mean[c]) / std[c]` in double, rounded once to float32.
+private struct Normalization: Sendable {
+    let scale: Double
+    let dividesBy255: Bool
+    let mean: [Double]
+    let std: [Double]
+
+    init(_ contract: InputContract) {
+        scale = Double(contract.pixelScale)
+        dividesBy255 = contract.pixelScale == Float(1.0 / 255.0)
+        mean = contract.mean.map(Double.init)
+        std = contract.std.map(Double.init)
+    }
+
+    @inline(__always)
+    func apply(_ v: Double, channel c: Int) -> Float {
+        let scaled = dividesBy255 ? v / 255 : v * scale
+        return Float((scaled - mean[c]) / std[c])
+    }
+}
