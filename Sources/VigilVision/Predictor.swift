@@ -1,0 +1,72 @@
+import Foundation
+import VigilCore
+import VigilEngine
+import VigilImage
+
+/// Scores images with one model bundle: decode, preprocess into the session's input buffer, run,
+/// decode the output into predictions.
+///
+/// Preparation (graph optimisation, weight packing, memory planning) happens in `init`. A Predictor
+/// is not reentrant; use one per concurrent caller (they are cheap next to the model's weights).
+public final class Predictor: @unchecked Sendable {
+    public let bundle: ModelBundle
+    public let session: InferenceSession
+    private let preprocessor: Preprocessor
+    private let outputIndex: Int
+    private let outputShape: [Int]
+    private let decode: (UnsafeBufferPointer<Float>) -> [Prediction]
+
+    public init(bundle: ModelBundle, threads: Int = SessionOptions.defaultThreads) throws {
+        self.bundle = bundle
+        do {
+            session = try InferenceSession(graph: bundle.graph, options: SessionOptions(
+                threads: threads, inputShapes: [bundle.inputName: bundle.contract.inputShape]))
+        } catch {
+            throw VisionError(.model, bundle.modelFile.path, "\(error)")
+        }
+        preprocessor = Preprocessor(contract: bundle.contract)
+        outputIndex = session.outputs.firstIndex { $0.name == bundle.outputName } ?? 0
+        outputShape = session.outputs[outputIndex].shape
+        switch bundle.task {
+        case .classification(let activation):
+            let decoder = ClassificationDecoder(labels: bundle.labels, activation: activation)
+            decode = { decoder.decode($0) }
+        case .yoloDetection(let settings):
+            let decoder = YoloDecoder(settings: settings, labels: bundle.labels)
+            let shape = outputShape
+            decode = { decoder.decode($0, shape: shape) }
+        }
+    }
+
+    /// Decodes and scores an encoded image (JPEG, PNG, BMP); `name` is used in errors.
+    public func predict(imageData: Data, name: String) throws -> [Prediction] {
+        let image: DecodedImage
+        do { image = try ImageDecoder.decode(imageData, name: name) } catch {
+            // The decoder's message already starts with the name; keep it once.
+            let text = error.description
+            throw VisionError(.image, name, text.hasPrefix(name + ": ") ? String(text.dropFirst(name.count + 2)) : text)
+        }
+        return predict(image)
+    }
+
+    /// Scores a decoded image.
+    public func predict(_ image: DecodedImage) -> [Prediction] {
+        preprocessor.run(image, into: session.inputBuffer(0).baseAddress!)
+        session.run()
+        return decode(session.outputBuffer(outputIndex))
+    }
+
+    /// Runs the model on a tensor already preprocessed (e.g. a reference `.input.npy`).
+    public func predict(tensor: [Float]) throws -> [Prediction] {
+        let input = session.inputBuffer(0)
+        guard tensor.count == input.count else {
+            throw VisionError(.image, "input tensor", "holds \(tensor.count) values; the model takes \(session.inputs[0].shape)")
+        }
+        _ = input.update(from: tensor)
+        session.run()
+        return decode(session.outputBuffer(outputIndex))
+    }
+
+    /// The raw scores (or grid) of the last run.
+    public var lastOutput: UnsafeBufferPointer<Float> { session.outputBuffer(outputIndex) }
+}
