@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Side-by-side inference latency: `vigil bench` against ONNX Runtime on the same models, in one run.
+#
+#   Benchmarks/compare.sh [MODEL ...]      default: every model under ../shared/models/zoo plus the
+#                                          native Custom Vision ONNX exports ORT can load
+#
+# ONNX Runtime comes from PyPI into a throwaway venv (BENCH_VENV, default /tmp/vigil-bench-venv).
+# Prints, per model and thread count, the median latency of each and the ratio vigil / ORT
+# (below 1 means Vigil is faster). Timings on a shared VM vary by up to ±30% between runs:
+# compare within one run only.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+shared="${VIGIL_SHARED:-$root/../shared}"
+venv="${BENCH_VENV:-/tmp/vigil-bench-venv}"
+runs="${RUNS:-60}"
+threads_list="${THREADS:-1 $(nproc)}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q onnxruntime==1.32.0 "numpy<3"
+fi
+(cd "$root" && swift build -c release --product vigil >/dev/null)
+vigil="$root/.build/release/vigil"
+
+if [ $# -gt 0 ]; then
+    models=("$@")
+else
+    models=()
+    for d in "$shared"/models/zoo/*/; do models+=("${d%/}/model.onnx"); done
+    models+=("$shared/models/customvision/cv-onnx-cat-or-dog/model.onnx")
+    for d in "$shared"/models/customvision/cv-tf-*/derived; do models+=("$d/model.tf2onnx-opset13.onnx"); done
+fi
+
+printf "%-44s %7s %12s %12s %8s\n" "model" "threads" "vigil ms" "ORT ms" "ratio"
+for model in "${models[@]}"; do
+    name="$(basename "$(dirname "$model")")/$(basename "$model")"
+    name="${name#*/models/}"
+    for threads in $threads_list; do
+        ours=$("$vigil" bench "$model" --threads "$threads" --runs "$runs" --warmup 10 --json \
+               | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
+        theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$model" --threads "$threads" --runs "$runs" \
+               | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
+        ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
+        printf "%-44s %7s %12.2f %12.2f %8s\n" "$name" "$threads" "$ours" "$theirs" "$ratio"
+    done
+done

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// The `vigil` command: custom vision at the edge.
+@main
+struct Vigil: ParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "Run Azure Custom Vision and AutoML image models at the edge.",
+        version: version,
+        subcommands: [Predict.self, Inspect.self, Bench.self, Infer.self, DemoModelCommand.self])
+}
