@@ -1,0 +1,114 @@
+/// The GEMM-based convolution paths: 1x1 straight on the input, and im2col + GEMM for the rest.
+///
+/// Per image and group the convolution is out[Mg, OH*OW] = W[Mg, K] x columns[K, OH*OW] with
+/// K = C/groups * kH * kW. Both paths cut the pixels into bands sized to stay in L2 so that the
+/// epilogue (bias, residual, activation) runs right after the GEMM wrote the band.
+extension Conv2D {
+    func runPointwise(
+        input: UnsafePointer<Float>,  // input [N, C, H, W]
+        output: UnsafeMutablePointer<Float>,  // output [N, M, H, W]
+        residual: UnsafePointer<Float>?,  // residual [N, M, H, W] or nil
+        columns: Int, parallel: ParallelContext
+    ) {
+        let g = geometry
+        let depth = g.groupInChannels, filters = g.groupOutChannels, pixels = g.inHeight * g.inWidth
+        for image in 0..<g.batch {
+            for group in 0..<g.groups {
+                let source = input + (image * g.inChannels + group * depth) * pixels
+                let outputOffset = (image * g.outChannels + group * filters) * pixels
+                for start in stride(from: 0, to: pixels, by: columns) {
+                    let count = min(columns, pixels - start)
+                    gemm(
+                        transposeA: false, transposeB: false, m: filters, n: count, k: depth, alpha: 1,
+                        a: weights.baseAddress! + group * filters * depth, lda: depth,
+                        b: source + start, ldb: pixels, beta: 0,
+                        c: output + outputOffset + start, ldc: pixels)
+                    finish(
+                        output: output + outputOffset + start, residual: residual.map { $0 + outputOffset + start },
+                        bias: bias.map { $0.baseAddress! + group * filters },
+                        rows: filters, columns: count, rowStride: pixels, parallel: parallel)
+                }
+            }
+        }
+    }
+
+    func runIm2col(
+        input: UnsafePointer<Float>,  // input [N, C, H, W]
+        output: UnsafeMutablePointer<Float>,  // output [N, M, OH, OW]
+        residual: UnsafePointer<Float>?,  // residual [N, M, OH, OW] or nil
+        scratch: UnsafeMutablePointer<Float>,  // columns [C/groups * kH * kW, rows * OW]
+        rows: Int, parallel: ParallelContext
+    ) {
+        let g = geometry
+        let channels = g.groupInChannels, filters = g.groupOutChannels
+        let depth = channels * g.kernelHeight * g.kernelWidth
+        let outPixels = g.outHeight * g.outWidth, inPixels = g.inHeight * g.inWidth
+        for image in 0..<g.batch {
+            for group in 0..<g.groups {
+                let source = input + (image * g.inChannels + group * channels) * inPixels
+                let outputOffset = (image * g.outChannels + group * filters) * outPixels
+                for firstRow in stride(from: 0, to: g.outHeight, by: rows) {
+                    let bandRows = min(rows, g.outHeight - firstRow)
+                    let columns = bandRows * g.outWidth
+                    let blocks = depth * columns >= 262_144 ? min(parallel.threads, channels) : 1
+                    parallel.forEach(blocks) { block in
+                        im2col(
+                            source: source, columns: scratch, firstRow: firstRow, rows: bandRows,
+                            channels: (channels * block / blocks)..<(channels * (block + 1) / blocks))
+                    }
+                    let band = outputOffset + firstRow * g.outWidth
+                    gemm(
+                        transposeA: false, transposeB: false, m: filters, n: columns, k: depth, alpha: 1,
+                        a: weights.baseAddress! + group * filters * depth, lda: depth,
+                        b: scratch, ldb: columns, beta: 0,
+                        c: output + band, ldc: outPixels)
+                    finish(
+                        output: output + band, residual: residual.map { $0 + band },
+                        bias: bias.map { $0.baseAddress! + group * filters },
+                        rows: filters, columns: columns, rowStride: outPixels, parallel: parallel)
+                }
+            }
+        }
+    }
+
+    /// Copies the receptive fields of output rows firstRow..<firstRow+rows into columns, zeros for padding.
+    ///
+    /// Row (c, kh, kw) of `columns` holds input[c, oh*sh - padTop + kh*dh, ow*sw - padLeft + kw*dw] for
+    /// each output pixel (oh, ow) of the band.
+    func im2col(
+        source: UnsafePointer<Float>,  // source [C/groups, H, W]: one group of one image
+        columns: UnsafeMutablePointer<Float>,  // columns [C/groups * kH * kW, rows * OW]
+        firstRow: Int, rows: Int, channels: Range<Int>
+    ) {
+        let g = geometry
+        let width = g.outWidth, count = rows * width
+        for channel in channels {
+            let plane = source + channel * g.inHeight * g.inWidth
+            for kh in 0..<g.kernelHeight {
+                for kw in 0..<g.kernelWidth {
+                    var target = columns + ((channel * g.kernelHeight + kh) * g.kernelWidth + kw) * count
+                    let shift = kw * g.dilationWidth - g.padLeft
+                    // Output columns whose input column lies inside the image.
+                    let low = min(width, max(0, ceilDiv(-shift, g.strideWidth)))
+                    let high = max(low, min(width, floorDiv(g.inWidth - 1 - shift, g.strideWidth) + 1))
+                    for row in firstRow..<(firstRow + rows) {
+                        let inputRow = row * g.strideHeight - g.padTop + kh * g.dilationHeight
+                        if inputRow < 0 || inputRow >= g.inHeight {
+                            target.update(repeating: 0, count: width)
+                        } else {
+                            let line = plane + inputRow * g.inWidth + shift
+                            if low > 0 { target.update(repeating: 0, count: low) }
+                            if g.strideWidth == 1 {
+                                (target + low).update(from: line + low, count: high - low)
+                            } else {
+                                for column in low..<high { target[column] = line[column * g.strideWidth] }
+                            }
+                            if high < width { (target + high).update(repeating: 0, count: width - high) }
+                        }
+                        target += width
+                    }
+                }
+            }
+        }
+    }
+}

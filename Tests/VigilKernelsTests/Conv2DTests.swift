@@ -1,0 +1,111 @@
+import Testing
+@testable import VigilKernels
+
+/// Conv2D against the reference over kernel sizes, strides, dilations, pads, groups, batch and epilogues.
+@Suite struct Conv2DTests {
+    static let tolerance: (abs: Float, rel: Float) = (2e-5, 1e-5)
+
+    /// Kernel 1/3/5/7 x stride 1/2 x dilation 1/2 with asymmetric pads, through im2col (and 1x1 direct).
+    static let denseCases: [ConvCase] = [1, 3, 5, 7].flatMap { k in
+        [1, 2].flatMap { stride in
+            [1, 2].map { dilation in
+                ConvCase(geometry: convGeometry(
+                    c: 3, h: 11, w: 13, m: 4, kh: k, kw: k, stride: stride, dilation: dilation,
+                    pads: (k / 2, k > 1 ? 1 : 0, 0, k / 2 + 1)))
+            }
+        }
+    }
+
+    /// Groups 2, depthwise, depthwise x2 at widths above, at and below one vector, batch 2, asymmetric pads.
+    static let groupedCases: [ConvCase] = {
+        var cases: [ConvCase] = []
+        for (k, stride) in [(3, 1), (3, 2), (5, 1), (5, 2)] {
+            for width in [19, 8, 6] {
+                cases.append(ConvCase(geometry: convGeometry(
+                    n: 2, c: 4, h: 9, w: width, m: 4, kh: k, kw: k, stride: stride, pads: (k / 2, k / 2, 0, 1), groups: 4)))
+                cases.append(ConvCase(geometry: convGeometry(
+                    c: 3, h: 7, w: width, m: 6, kh: k, kw: k, stride: stride, pads: (1, 0, k / 2, k / 2), groups: 3),
+                    bias: false))
+            }
+            cases.append(ConvCase(geometry: convGeometry(
+                n: 2, c: 4, h: 9, w: 10, m: 6, kh: k, kw: k, stride: stride, pads: (k / 2, k / 2, k / 2, k / 2), groups: 2)))
+        }
+        // Depthwise shapes without unrolled code: 7x7 dilated, 3x5, stride 3, no padding at all.
+        cases.append(ConvCase(geometry: convGeometry(c: 2, h: 21, w: 23, m: 2, kh: 7, kw: 7, dilation: 2, pads: (6, 6, 6, 6), groups: 2)))
+        cases.append(ConvCase(geometry: convGeometry(c: 2, h: 12, w: 17, m: 4, kh: 3, kw: 5, stride: 3, pads: (1, 2, 0, 1), groups: 2)))
+        cases.append(ConvCase(geometry: convGeometry(c: 3, h: 10, w: 20, m: 3, kh: 3, kw: 3, groups: 3)))
+        // A single-channel image is depthwise too (C == groups == 1).
+        cases.append(ConvCase(geometry: convGeometry(c: 1, h: 9, w: 12, m: 5, kh: 3, kw: 3, pads: (1, 1, 1, 1))))
+        return cases
+    }()
+
+    /// 1x1 direct GEMM with several bands, groups, batch; im2col with several row bands.
+    static let bandCases: [ConvCase] = [
+        ConvCase(geometry: convGeometry(n: 2, c: 5, h: 17, w: 19, m: 7, kh: 1, kw: 1)),
+        ConvCase(geometry: convGeometry(c: 6, h: 5, w: 3, m: 4, kh: 1, kw: 1, groups: 2), bias: false),
+        ConvCase(geometry: convGeometry(c: 4, h: 9, w: 9, m: 6, kh: 1, kw: 1, stride: 2, pads: (1, 0, 0, 1))),
+        ConvCase(geometry: convGeometry(c: 2, h: 40, w: 37, m: 3, kh: 3, kw: 3, pads: (1, 1, 1, 1))),
+        ConvCase(geometry: convGeometry(n: 2, c: 4, h: 33, w: 35, m: 4, kh: 3, kw: 3, stride: 1, pads: (0, 2, 2, 0), groups: 2)),
+    ]
+
+    /// Every activation with bias and residual on each algorithm.
+    static let epilogueCases: [ConvCase] = allActivations.flatMap { activation in
+        [
+            convGeometry(n: 2, c: 3, h: 8, w: 11, m: 5, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+            convGeometry(c: 4, h: 6, w: 7, m: 9, kh: 1, kw: 1),
+            convGeometry(c: 4, h: 9, w: 21, m: 8, kh: 3, kw: 3, pads: (1, 1, 1, 1), groups: 4),
+        ].flatMap { geometry in
+            [(true, true), (false, true), (true, false), (false, false)].map { bias, residual in
+                ConvCase(geometry: geometry, bias: bias, residual: residual, activation: activation)
+            }
+        }
+    }
+
+    @Test(arguments: denseCases)
+    func conv_matchesReferenceOverKernelsStridesDilations(_ testCase: ConvCase) {
+        let (actual, expected) = runConvCase(testCase)
+        expectClose(actual, expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+    }
+
+    @Test(arguments: groupedCases)
+    func conv_matchesReferenceWithGroupsAndDepthwise(_ testCase: ConvCase) {
+        let (actual, expected) = runConvCase(testCase)
+        expectClose(actual, expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+    }
+
+    @Test(arguments: bandCases)
+    func conv_matchesReferenceAcrossBands(_ testCase: ConvCase) {
+        let (actual, expected) = runConvCase(testCase)
+        expectClose(actual, expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+    }
+
+    @Test(arguments: epilogueCases)
+    func conv_matchesReferenceWithBiasResidualActivation(_ testCase: ConvCase) {
+        let (actual, expected) = runConvCase(testCase)
+        expectClose(actual, expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+    }
+
+    @Test func conv_choosesAlgorithmByShape() {
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 8, kh: 3, kw: 3, groups: 8)) == .depthwise)
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 16, kh: 3, kw: 3, groups: 8)) == .depthwise)
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 4, kh: 1, kw: 1)) == .pointwise(columns: 25))
+        if case .im2col = Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 4, kh: 1, kw: 1, stride: 2)) {
+        } else {
+            Issue.record("strided 1x1 should use im2col")
+        }
+    }
+
+    @Test(arguments: [
+        ConvCase(geometry: convGeometry(n: 2, c: 6, h: 23, w: 29, m: 12, kh: 3, kw: 3, pads: (1, 1, 1, 1), groups: 6),
+                 residual: true, activation: .hardSwish),
+        ConvCase(geometry: convGeometry(n: 2, c: 5, h: 40, w: 41, m: 16, kh: 3, kw: 3, stride: 2, pads: (1, 1, 1, 1)),
+                 residual: true, activation: .sigmoid),
+        ConvCase(geometry: convGeometry(n: 2, c: 16, h: 31, w: 33, m: 24, kh: 1, kw: 1), residual: true, activation: .relu),
+    ])
+    func conv_twoThreadsMatchOneThreadBitForBit(_ testCase: ConvCase) {
+        let one = runConvCase(testCase, threads: 1)
+        let two = runConvCase(testCase, threads: 2)
+        expectIdentical(two.actual, one.actual, "\(testCase)")
+        expectClose(one.actual, one.expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+    }
+}
