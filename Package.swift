@@ -32,12 +32,17 @@ let package = Package(
             "VigilEngine",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
+        // TensorFlow frozen GraphDef and TFLite FlatBuffer importers (generated protos committed).
+        .target(name: "VigilTensorFlow", dependencies: [
+            "VigilEngine",
+            .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        ]),
         // Domain value types: Prediction, Detection, BoundingBox, NumpyArray.
         .target(name: "VigilCore"),
         // Still-image decoding (JPEG, PNG, BMP) and EXIF orientation.
         .target(name: "VigilImage", dependencies: ["CTurboJPEG", "CPNG"]),
         // Model bundles, pre- and post-processing, the prediction document.
-        .target(name: "VigilVision", dependencies: ["CZlib", "VigilCore", "VigilEngine", "VigilONNX", "VigilImage"]),
+        .target(name: "VigilVision", dependencies: ["CZlib", "VigilCore", "VigilEngine", "VigilONNX", "VigilTensorFlow", "VigilImage"]),
         // The thin executable: commands only.
         .executableTarget(name: "vigil", dependencies: [
             "VigilVision",
@@ -48,6 +53,7 @@ let package = Package(
         .testTarget(name: "VigilKernelsTests", dependencies: ["VigilKernels", "VigilTestSupport"]),
         .testTarget(name: "VigilEngineTests", dependencies: ["VigilEngine", "VigilTestSupport"]),
         .testTarget(name: "VigilONNXTests", dependencies: ["VigilONNX", "VigilTestSupport"]),
+        .testTarget(name: "VigilTensorFlowTests", dependencies: ["VigilTensorFlow", "VigilVision", "VigilTestSupport"]),
         .testTarget(name: "VigilImageTests", dependencies: ["VigilImage", "VigilTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilImage", "VigilCore", "VigilTestSupport"]),
         .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilTestSupport"]),
