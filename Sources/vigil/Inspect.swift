@@ -33,7 +33,9 @@ struct Inspect: ParsableCommand {
         for (name, why) in loaded.graph.droppedOutputs.sorted(by: { $0.key < $1.key }) {
             lines.append("dropped    \(name): \(why)")
         }
-        let parameters = loaded.graph.initializers.values.filter { $0.dtype == .float32 }.map(\.count).reduce(0, +)
+        var used = loaded.graph
+        try? used.sortAndPrune()   // count only the weights the outputs depend on
+        let parameters = used.initializers.values.filter { $0.dtype == .float32 }.map(\.count).reduce(0, +)
         lines.append("parameters \(parameters) (\(String(format: "%.2f", Double(parameters) * 4 / 1_048_576)) MiB as float32)")
         lines.append(String(format: "flops      %.3f GFLOPs per image (2 x multiply-adds of Conv, Gemm, MatMul)", Double(loaded.session.flops) / 1e9))
         lines.append(String(format: "memory     %.2f MiB activation arena", Double(loaded.session.arenaBytes) / 1_048_576))

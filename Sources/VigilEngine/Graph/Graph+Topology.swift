@@ -51,5 +51,12 @@ extension Graph {
             remaining = next
         }
         nodes = ordered
+        // Constants nothing reads any more (replaced weights, pruned branches) are dropped.
+        var used = Set(outputs)
+        for node in nodes {
+            node.inputs.forEach { used.insert($0) }
+            if let residual = node.fused.residualInput { used.insert(residual) }
+        }
+        initializers = initializers.filter { used.contains($0.key) }
     }
 }

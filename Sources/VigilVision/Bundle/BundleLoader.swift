@@ -69,7 +69,7 @@ struct BundleLoader {
         let models = files.keys.filter { Self.modelExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         let modelName: String
         if let preferred { modelName = preferred }
-        else if models.contains("model.onnx") { modelName = "model.onnx" }
+        else if let standard = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) { modelName = standard }
         else if models.count == 1 { modelName = models[0] }
         else if models.isEmpty {
             throw VisionError.bundle(url.path, "no model file found (expected model.onnx, model.pb or model.tflite)")
@@ -77,20 +77,19 @@ struct BundleLoader {
             throw VisionError.bundle(url.path, "several model files (\(models.joined(separator: ", "))); name the one to use")
         }
         let ext = (modelName as NSString).pathExtension.lowercased()
-        guard ext == "onnx" else {
-            throw VisionError.bundle(url.path, "\(modelName): TensorFlow (.pb) and TensorFlow Lite (.tflite) exports are not supported yet; use the ONNX export")
-        }
         let member = files[modelName]!
         let modelURL: URL
-        let model: ONNXModel
+        let data: Data
         switch member {
         case .file(let fileURL):
             modelURL = fileURL
-            model = try ONNXImporter.load(contentsOf: fileURL)
-        case .data(let data, let name):
+            data = try member.read(url.path)
+        case .data(let bytes, let name):
             modelURL = url.appendingPathComponent(name)
-            model = try ONNXImporter.load(data, file: "\(url.path)#\(name)", directory: nil)
+            data = bytes
         }
+        let directory: URL? = if case .file(let fileURL) = member { fileURL.deletingLastPathComponent() } else { nil }
+        let model = try ModelFile.load(data, format: ext, file: modelURL.path, directory: directory)
 
         var metadata = model.metadata
         for (key, value) in try sideMetadata(files) where metadata[key] == nil { metadata[key] = value }
