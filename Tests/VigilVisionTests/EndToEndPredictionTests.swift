@@ -5,10 +5,10 @@ import VigilTestSupport
 @testable import VigilVision
 
 /// Sample images through the whole path (decode, the seed's preprocessing, the engine, the seed's
-/// JSON rules) give the reference predictions.json of each native ONNX and TensorFlow export.
+/// JSON rules) give the reference predictions.json of each native ONNX, TensorFlow and TFLite export.
 @Suite struct EndToEndPredictionTests {
     @Test(arguments: ["cv-onnx-cat-or-dog", "cv-onnx-plankton", "cv-onnx-cheesecake-donuts-fries",
-                      "cv-tf-apples-bananas", "cv-tf-fruits4", "cv-tf-fruits7-android"])
+                      "cv-tf-apples-bananas", "cv-tf-fruits4", "cv-tf-fruits7-android", "cv-tflite-fruits7-android"])
     func nativeExport_matchesReferencePredictions(_ name: String) throws {
         guard let models = SharedAssets.models else { print(SharedAssets.missingMessage); return }
         let export = models.appendingPathComponent("customvision/\(name)")

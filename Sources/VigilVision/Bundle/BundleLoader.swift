@@ -67,8 +67,13 @@ struct BundleLoader {
 
     private func loadFolder(files: [String: Member], preferred: String? = nil) throws -> ModelBundle {
         let models = files.keys.filter { Self.modelExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        let manifest = try exportManifest(files)
         let modelName: String
         if let preferred { modelName = preferred }
+        else if let named = manifest["ModelFileName"] {
+            guard files[named] != nil else { throw VisionError.bundle(url.path, "cvexport.manifest names ModelFileName '\(named)', which is not in the bundle") }
+            modelName = named
+        }
         else if let standard = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) { modelName = standard }
         else if models.count == 1 { modelName = models[0] }
         else if models.isEmpty {
@@ -97,7 +102,9 @@ struct BundleLoader {
         // Labels: labels.txt, labels.json, the ZipMap's, or generic names.
         var labels: [String]? = nil
         var kind: ModelBundle.Kind = .generic
-        if let member = files["labels.txt"] {
+        if let named = manifest["LabelFileName"], named != "labels.txt", let member = files[named] {
+            labels = try Labels.text(member.read(url.path), file: "\(url.path)/\(named)")
+        } else if let member = files["labels.txt"] {
             labels = try Labels.text(member.read(url.path), file: "\(url.path)/labels.txt")
         } else if let member = files["labels.json"] {
             labels = try Labels.json(member.read(url.path), file: "\(url.path)/labels.json")
@@ -145,6 +152,15 @@ struct BundleLoader {
                            labelsAreGeneric: labelsAreGeneric, task: task, contract: contract,
                            inputName: resolution.input.name, outputName: resolution.output.name,
                            metadata: metadata, version: hasher.hex, opsets: model.opsets)
+    }
+
+    /// The Custom Vision export manifest (cvexport.manifest), when the bundle has one.
+    private func exportManifest(_ files: [String: Member]) throws -> [String: String] {
+        guard let member = files["cvexport.manifest"] else { return [:] }
+        guard let object = try? JSONSerialization.jsonObject(with: member.read(url.path)) as? [String: Any] else {
+            throw VisionError.bundle("\(url.path)/cvexport.manifest", "is not a JSON object")
+        }
+        return object.compactMapValues { $0 as? String }
     }
 
     /// cvexport.manifest and metadata_properties.json, flattened to string values.

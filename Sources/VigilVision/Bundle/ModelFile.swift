@@ -4,18 +4,44 @@ import VigilONNX
 import VigilTensorFlow
 
 /// A model file in any format Vigil reads, imported into an engine graph.
-struct ModelFile {
-    enum Format: String { case onnx = "ONNX", tensorflow = "TensorFlow GraphDef", tflite = "TensorFlow Lite" }
+public struct ModelFile: Sendable {
+    public enum Format: String, Sendable { case onnx = "ONNX", tensorflow = "TensorFlow GraphDef", tflite = "TensorFlow Lite" }
 
-    var format: Format
-    var graph: Graph
-    var opsets: [String: Int]
-    var metadata: [String: String]
+    public var format: Format
+    public var graph: Graph
+    public var opsets: [String: Int]
+    public var metadata: [String: String]
     /// Labels carried inside the model (ONNX ZipMap), if any.
-    var classLabels: [String]?
+    public var classLabels: [String]?
+
+    public static let extensions: Set<String> = ["onnx", "pb", "tflite"]
+
+    /// Imports a model file, or the model file of a folder (model.onnx / model.pb / model.tflite,
+    /// or its only model file).
+    public static func load(_ url: URL) throws -> (file: URL, model: ModelFile) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+            throw VisionError.bundle(url.path, "no such file or folder")
+        }
+        var file = url
+        if isDirectory.boolValue {
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
+            let models = names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
+            guard let name = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) ?? (models.count == 1 ? models[0] : nil) else {
+                throw VisionError.bundle(url.path, models.isEmpty ? "no model file found (expected model.onnx, model.pb or model.tflite)"
+                                                                  : "several model files (\(models.joined(separator: ", "))); name the one to use")
+            }
+            file = url.appendingPathComponent(name)
+        }
+        let data: Data
+        do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
+            throw VisionError.bundle(file.path, "cannot read (\(error.localizedDescription))")
+        }
+        return (file, try load(data, format: file.pathExtension.lowercased(), file: file.path, directory: file.deletingLastPathComponent()))
+    }
 
     /// Imports `data` by the file's extension (`onnx`, `pb`, `tflite`).
-    static func load(_ data: Data, format ext: String, file: String, directory: URL?) throws -> ModelFile {
+    public static func load(_ data: Data, format ext: String, file: String, directory: URL?) throws -> ModelFile {
         switch ext {
         case "onnx":
             let model = try ONNXImporter.load(data, file: file, directory: directory)
@@ -31,8 +57,12 @@ struct ModelFile {
             }
             return ModelFile(format: .tensorflow, graph: model.graph, opsets: ["tensorflow": model.producerVersion],
                              metadata: model.graph.metadata, classLabels: nil)
+        case "tflite":
+            let model = try TFLiteImporter.load(data, file: file)
+            return ModelFile(format: .tflite, graph: model.graph, opsets: ["tflite schema": model.schemaVersion],
+                             metadata: model.graph.metadata, classLabels: nil)
         default:
-            throw VisionError.bundle(file, "TensorFlow Lite (.tflite) models are not supported yet")
+            throw VisionError.bundle(file, "unknown model format '.\(ext)' (Vigil reads .onnx, .pb and .tflite)")
         }
     }
 }
