@@ -96,6 +96,16 @@ public final class BroadcastBinary: @unchecked Sendable {
             runLine(function, lhs, lhsStep, rhs, rhsStep, output, length)
             return
         }
+        // Short rows against a repeated row (a [C] constant on NHWC data, C = 3): one scalar pass,
+        // since per-row vector setup would cost more than the row.
+        if length < 8, inner == 1 {
+            let lhsOuter = lhsStrides[0], rhsOuter = rhsStrides[0]
+            for row in 0..<sizes[0] {
+                let l = lhs + row * lhsOuter, r = rhs + row * rhsOuter, o = output + row * length
+                for k in 0..<length { o[k] = function.scalar(l[k * lhsStep], r[k * rhsStep]) }
+            }
+            return
+        }
         sizes.withUnsafeBufferPointer { sizes in
             lhsStrides.withUnsafeBufferPointer { lhsStrides in
                 rhsStrides.withUnsafeBufferPointer { rhsStrides in
@@ -170,6 +180,13 @@ private func runLine<F: BinaryFunction>(
 /// A binary function on eight lanes.
 protocol BinaryFunction {
     func callAsFunction(_ a: Float8, _ b: Float8) -> Float8
+}
+
+extension BinaryFunction {
+    /// One element, through lane 0 (for short rows).
+    @inline(__always) func scalar(_ a: Float, _ b: Float) -> Float {
+        callAsFunction(Float8(repeating: a), Float8(repeating: b))[0]
+    }
 }
 
 struct AddFunction: BinaryFunction {

@@ -26,6 +26,9 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print one JSON object.")
     var json = false
 
+    @Flag(help: "Also print the time of every op (median over the runs), slowest first.")
+    var profile = false
+
     func validate() throws {
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
@@ -62,6 +65,14 @@ struct Bench: ParsableCommand {
         let p90 = times[min(times.count - 1, Int((Double(times.count) * 0.9).rounded(.up)) - 1)]
         let mean = times.reduce(0, +) / Double(times.count)
         let peak = PeakMemory.residentMegabytes()
+        if profile {
+            let ops = session.profile(runs: runs)
+            let total = ops.map(\.milliseconds).reduce(0, +)
+            print("profile  \(ops.count) ops, \(String(format: "%.2f", total)) ms in total")
+            for op in ops.sorted(by: { $0.milliseconds > $1.milliseconds }).prefix(25) {
+                print(String(format: "  %7.3f ms %5.1f%%  ", op.milliseconds, op.milliseconds / total * 100) + "\(op.op) \(op.node)")
+            }
+        }
         if json {
             let fields: [(String, String)] = [
                 ("model", JSONText.string(loaded.file.path)), ("threads", "\(threads)"), ("runs", "\(runs)"), ("warmup", "\(warmup)"),

@@ -27,7 +27,7 @@ struct Infer: ParsableCommand {
         let tensor = try Console.attempt { try NumpyArray.read(contentsOf: URL(fileURLWithPath: input)) }
         let graph: Graph = try Console.attempt {
             if let bundle = try? ModelBundle.load(url) { return bundle.graph }
-            return try ONNXImporter.load(contentsOf: try LoadedModel.modelFile(url)).graph
+            return try ModelFile.load(url).model.graph
         }
         guard let first = graph.inputs.first(where: { graph.initializers[$0.name] == nil }) else {
             Console.error("\(model): the model has no inputs")

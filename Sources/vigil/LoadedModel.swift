@@ -1,10 +1,9 @@
 import Foundation
 import VigilEngine
-import VigilONNX
 import VigilVision
 
 /// A model loaded for the engine-level commands (inspect, bench, infer): an image bundle when the
-/// path is one, otherwise a bare ONNX graph with its inputs bound from --input-shape.
+/// path is one, otherwise a bare model graph with its inputs bound from --input-shape.
 struct LoadedModel {
     let file: URL
     let graph: Graph
@@ -14,29 +13,14 @@ struct LoadedModel {
 
     static func load(_ url: URL, inputShapes: [String: [Int]], threads: Int = 1) throws -> LoadedModel {
         if inputShapes.isEmpty, let bundle = try? ModelBundle.load(url) {
-            let session = try InferenceSession(graph: bundle.graph, options: SessionOptions(
-                threads: threads, inputShapes: [bundle.inputName: bundle.contract.layout == .nchw
-                    ? [1, 3, bundle.contract.height, bundle.contract.width] : [1, bundle.contract.height, bundle.contract.width, 3]]))
+            let c = bundle.contract
+            let shape = c.layout == .nchw ? [1, 3, c.height, c.width] : [1, c.height, c.width, 3]
+            let session = try InferenceSession(graph: bundle.graph, options: SessionOptions(threads: threads, inputShapes: [bundle.inputName: shape]))
             return LoadedModel(file: bundle.modelFile, graph: bundle.graph, bundle: bundle, opsets: bundle.opsets, session: session)
         }
-        let file = try modelFile(url)
-        let model = try ONNXImporter.load(contentsOf: file)
+        let (file, model) = try ModelFile.load(url)
         let session = try InferenceSession(graph: model.graph, options: SessionOptions(threads: threads, inputShapes: inputShapes))
         return LoadedModel(file: file, graph: model.graph, bundle: nil, opsets: model.opsets, session: session)
-    }
-
-    /// The model file of a folder (model.onnx, or its only .onnx file), or the file itself.
-    static func modelFile(_ url: URL) throws -> URL {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
-            throw VisionError(.bundle, url.path, "no such file or folder")
-        }
-        guard isDirectory.boolValue else { return url }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        if names.contains("model.onnx") { return url.appendingPathComponent("model.onnx") }
-        let onnx = names.filter { $0.hasSuffix(".onnx") }
-        guard onnx.count == 1 else { throw VisionError(.bundle, url.path, "expected one .onnx file, found \(onnx.count)") }
-        return url.appendingPathComponent(onnx[0])
     }
 }
 

@@ -7,6 +7,7 @@ enum GraphOptimizer {
     static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
         EliminateIdentities.run(&graph)
         FoldBatchNorm.run(&graph, specs: specs)
+        FoldConvAffine.run(&graph, specs: specs)
         FuseActivations.run(&graph, specs: specs)
         FuseResidualAdd.run(&graph, specs: specs)
     }

@@ -25,6 +25,8 @@ public final class InferenceSession: @unchecked Sendable {
     public let arenaBytes: Int
 
     private let runners: [OpRunner]
+    /// (node name, op) of each runner, for profiles.
+    private let runnerNodes: [(name: String, op: String)]
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeRawPointer]
     private let arena: UnsafeMutableRawPointer
@@ -95,6 +97,7 @@ public final class InferenceSession: @unchecked Sendable {
             return constants.pointer(for: name, tensor: specs[name]!.constant!)
         }
         var runners: [OpRunner] = []
+        var runnerNodes: [(name: String, op: String)] = []
         for step in steps {
             guard case .kernel(_, _, let bind) = step.op.kind else { continue }
             let buffers = OpBuffers(
@@ -103,6 +106,7 @@ public final class InferenceSession: @unchecked Sendable {
                 residual: step.node.fused.residualInput.map { UnsafeRawPointer(pointer($0)) },
                 scratch: scratch)
             runners.append(bind(buffers))
+            runnerNodes.append((step.node.name, step.node.qualifiedOp))
         }
 
         var outputInfos: [TensorInfo] = []
@@ -119,6 +123,7 @@ public final class InferenceSession: @unchecked Sendable {
         self.flops = preparation.flops
         self.arenaBytes = arenaBytes
         self.runners = runners
+        self.runnerNodes = runnerNodes
         self.inputPointers = inputInfos.map { arena + plan.offsets[requestIndex[$0.name]!] }
         self.outputPointers = outputPointers
         self.arena = arena
@@ -154,6 +159,24 @@ public final class InferenceSession: @unchecked Sendable {
     /// A copy of output `index`.
     public func output(_ index: Int) -> Tensor {
         Tensor(dtype: outputs[index].dtype, shape: outputs[index].shape, bytes: outputPointers[index])
+    }
+
+    /// Times every op over `runs` runs: (node, op, median milliseconds), in execution order.
+    public func profile(runs: Int) -> [(node: String, op: String, milliseconds: Double)] {
+        var samples = [[Double]](repeating: [], count: runners.count)
+        let clock = ContinuousClock()
+        for _ in 0..<max(runs, 1) {
+            for (index, runner) in runners.enumerated() {
+                let start = clock.now
+                runner()
+                let elapsed = start.duration(to: clock.now)
+                samples[index].append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
+        }
+        return runnerNodes.enumerated().map { index, node in
+            let sorted = samples[index].sorted()
+            return (node.name, node.op, sorted[sorted.count / 2])
+        }
     }
 
     // MARK: convenience
