@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries from Debian -dev packages, each behind a thin shim.
@@ -43,9 +46,17 @@ let package = Package(
         .target(name: "VigilImage", dependencies: ["CTurboJPEG", "CPNG"]),
         // Model bundles, pre- and post-processing, the prediction document.
         .target(name: "VigilVision", dependencies: ["CZlib", "VigilCore", "VigilEngine", "VigilONNX", "VigilTensorFlow", "VigilImage"]),
+        // The Custom-Vision-compatible prediction server: routes, model registry, metrics, test page.
+        .target(name: "VigilServer", dependencies: [
+            "VigilVision", "VigilCore", "VigilImage",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ], resources: [.copy("Resources/ui")]),
         // The thin executable: commands only.
         .executableTarget(name: "vigil", dependencies: [
-            "VigilVision",
+            "VigilVision", "VigilServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -56,6 +67,10 @@ let package = Package(
         .testTarget(name: "VigilTensorFlowTests", dependencies: ["VigilTensorFlow", "VigilVision", "VigilTestSupport"]),
         .testTarget(name: "VigilImageTests", dependencies: ["VigilImage", "VigilTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilImage", "VigilCore", "VigilTestSupport"]),
+        .testTarget(name: "VigilServerTests", dependencies: [
+            "VigilServer", "VigilVision", "VigilTestSupport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ]),
         .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilTestSupport"]),
     ]
 )

@@ -2,12 +2,12 @@ import ArgumentParser
 
 /// The `vigil` command: custom vision at the edge.
 @main
-struct Vigil: ParsableCommand {
+struct Vigil: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Run Azure Custom Vision and AutoML image models at the edge.",
         version: version,
-        subcommands: [Predict.self, Inspect.self, Bench.self, Infer.self, DemoModelCommand.self])
+        subcommands: [Serve.self, Predict.self, Inspect.self, Bench.self, Infer.self, DemoModelCommand.self])
 }

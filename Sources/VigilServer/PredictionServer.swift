@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import VigilVision
+
+/// `vigil serve`: the Custom-Vision-compatible prediction server on Hummingbird.
+///
+/// Holds the model registry, the inference worker pool and the metrics; builds the router with
+/// every route of the Custom Vision export container, the model and metrics endpoints, the Dapr
+/// subscription and the quick-test page. Shuts down cleanly on SIGTERM/SIGINT.
+public final class PredictionServer: Sendable {
+    public let configuration: ServerConfiguration
+    public let registry: ModelRegistry
+    public let pool: WorkerPool
+    public let metrics = ServerMetrics()
+    let logger: Logger
+
+    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "vigil.serve")) throws {
+        self.configuration = configuration
+        self.logger = logger
+        let metrics = self.metrics
+        registry = try ModelRegistry(models: configuration.models, workers: configuration.workers,
+                                     threads: configuration.threadsPerWorker, logger: logger,
+                                     onLoadError: { metrics.modelLoadError(model: $0) })
+        pool = WorkerPool(workers: configuration.workers, queueLimit: configuration.queueLimit)
+    }
+
+    /// The Hummingbird application; `onRunning` receives the bound port (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: LogRequestsMiddleware(.info))
+        router.add(middleware: MetricsMiddleware(metrics: metrics))
+        addRoutes(to: router)
+        var app = Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        if let interval = configuration.watchInterval {
+            app.addServices(ModelWatcher(registry: registry, interval: interval))
+        }
+        return app
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await application(onRunning: onRunning).runService()
+    }
+}
+
+/// Polls the model sources for changes while the server runs.
+struct ModelWatcher: Service {
+    let registry: ModelRegistry
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await registry.watch(every: interval) }
+    }
+}
