@@ -93,8 +93,9 @@ extension NHWCGraphBuilder {
 
     /// Concatenation on a source axis.
     public mutating func concat(_ values: [Value], axis: Int, node: String) throws -> Value {
-        let rank = values.compactMap(\.rank).first ?? values.count
-        let normalised = axis < 0 ? axis + rank : axis
+        let rank = values.compactMap(\.rank).first
+        // An unknown rank keeps a negative axis: ONNX counts it from the end as TensorFlow does.
+        let normalised = axis < 0 ? rank.map { axis + $0 } ?? axis : axis
         if rank == 4, values.contains(where: { $0.layout == .channelsFirst }) {
             let inputs = values.map { channelsFirst($0, node: node).name }
             let out = emit("Concat", name: node, inputs: inputs, attributes: ["axis": .int(Self.nchwAxis(normalised))])
@@ -107,19 +108,30 @@ extension NHWCGraphBuilder {
 
     /// Reductions over source axes (Mean, Max, Sum, Min, Prod).
     public mutating func reduce(_ op: String, _ x: Value, axes: [Int], keepDims: Bool, node: String) -> Value {
-        let rank = x.rank ?? 4
-        let normalised = axes.map { $0 < 0 ? $0 + rank : $0 }.sorted()
+        let rank = x.rank
+        let normalised = axes.map { axis in axis < 0 ? rank.map { axis + $0 } ?? axis : axis }.sorted()
         if x.layout == .channelsFirst {
             let nchw = normalised.map(Self.nchwAxis).sorted()
             // Spatial reductions keep [N, C] order in both layouts, so they need no transpose.
             if keepDims || normalised == [1, 2] {
-                let out = emit(op, name: node, inputs: [x.name], attributes: ["axes": .ints(nchw), "keepdims": .int(keepDims ? 1 : 0)])
+                let out = emitReduction(op, x.name, axes: nchw, keepDims: keepDims, node: node)
                 return Value(name: out, layout: keepDims ? .channelsFirst : .asIs, rank: keepDims ? 4 : 2, constant: nil)
             }
         }
         let plain = asIs(x, node: node)
-        let out = emit(op, name: node, inputs: [plain.name], attributes: ["axes": .ints(normalised), "keepdims": .int(keepDims ? 1 : 0)])
-        return Value(name: out, layout: .asIs, rank: keepDims ? rank : rank - normalised.count, constant: nil)
+        let out = emitReduction(op, plain.name, axes: normalised, keepDims: keepDims, node: node)
+        return Value(name: out, layout: .asIs, rank: rank.map { keepDims ? $0 : $0 - normalised.count }, constant: nil)
+    }
+
+    /// One ONNX reduction at `opset`: ReduceSum takes its axes as an input from opset 13, the
+    /// others as an attribute until opset 18.
+    mutating func emitReduction(_ op: String, _ input: String, axes: [Int], keepDims: Bool, node: String) -> String {
+        let keep: [String: Attribute] = ["keepdims": .int(keepDims ? 1 : 0)]
+        guard op == "ReduceSum" else {
+            return emit(op, name: node, inputs: [input], attributes: keep.merging(["axes": .ints(axes)]) { $1 })
+        }
+        let a = constant(Tensor(shape: [axes.count], ints: axes.map(Int64.init)), name: "\(node)/axes")
+        return emit(op, name: node, inputs: [input, a.name], attributes: keep)
     }
 
     /// Reshape to a constant target shape (source semantics: on the source layout).
@@ -131,8 +143,8 @@ extension NHWCGraphBuilder {
     }
 
     public mutating func squeeze(_ x: Value, axes: [Int], node: String) -> Value {
-        let rank = x.rank ?? 4
-        let normalised = axes.map { $0 < 0 ? $0 + rank : $0 }.sorted()
+        let rank = x.rank
+        let normalised = axes.map { axis in axis < 0 ? rank.map { axis + $0 } ?? axis : axis }.sorted()
         if x.layout == .channelsFirst, normalised == [1, 2] {
             let a = constant(Tensor(shape: [2], ints: [2, 3]), name: "\(node)/axes")
             let out = emit("Squeeze", name: node, inputs: [x.name, a.name])
@@ -144,13 +156,14 @@ extension NHWCGraphBuilder {
             inputs.append(constant(Tensor(shape: [normalised.count], ints: normalised.map(Int64.init)), name: "\(node)/axes").name)
         }
         let out = emit("Squeeze", name: node, inputs: inputs)
-        return Value(name: out, layout: .asIs, rank: normalised.isEmpty ? nil : rank - normalised.count, constant: nil)
+        return Value(name: out, layout: .asIs, rank: normalised.isEmpty ? nil : rank.map { $0 - normalised.count }, constant: nil)
     }
 
     public mutating func expandDims(_ x: Value, axis: Int, node: String) -> Value {
         let plain = asIs(x, node: node)
-        let rank = (plain.rank ?? 0) + 1
-        let a = constant(Tensor(shape: [1], ints: [Int64(axis < 0 ? axis + rank : axis)]), name: "\(node)/axes")
+        let rank = plain.rank.map { $0 + 1 }
+        // ONNX Unsqueeze counts a negative axis from the output's end, as ExpandDims does.
+        let a = constant(Tensor(shape: [1], ints: [Int64(axis < 0 ? rank.map { axis + $0 } ?? axis : axis)]), name: "\(node)/axes")
         let out = emit("Unsqueeze", name: node, inputs: [plain.name, a.name])
         return Value(name: out, layout: .asIs, rank: rank, constant: nil)
     }

@@ -42,8 +42,10 @@ public struct NHWCGraphBuilder {
     }
 
     public mutating func constant(_ tensor: Tensor, name: String) -> Value {
-        graph.initializers[name] = tensor
-        return Value(name: name, layout: .asIs, rank: tensor.shape.count, constant: tensor)
+        // Names derive from source names, which need not be unique (TFLite tensor names): never overwrite.
+        let unique = graph.initializers[name] == nil ? name : fresh(name)
+        graph.initializers[unique] = tensor
+        return Value(name: unique, layout: .asIs, rank: tensor.shape.count, constant: tensor)
     }
 
     /// A graph input declared in the source's layout; a 4-D float input is transposed to NCHW once.

@@ -172,17 +172,21 @@ extension GraphDefTranslator {
                                      transposeB: bool(node, "transpose_b", default: false), node: name))
         case "FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3":
             try requireNHWC(node)
-            guard !bool(node, "is_training", default: false) else { throw fail(node, "is_training=true is not supported (inference only)") }
+            guard !bool(node, "is_training", default: true) else { throw fail(node, "is_training=true is not supported (inference only)") }
             set(node, builder.batchNorm(try input(node, 0), scale: try constantInput(node, 1, "scale"), offset: try constantInput(node, 2, "offset"),
                                         mean: try constantInput(node, 3, "mean"), variance: try constantInput(node, 4, "variance"),
-                                        epsilon: float(node, "epsilon", default: 1e-3), node: name))
+                                        epsilon: float(node, "epsilon", default: 1e-4), node: name))
         case "Softmax":
             set(node, builder.softmax(try input(node, 0), node: name))
         case "LogSoftmax":
             let x = builder.asIs(try input(node, 0), node: name)
             set(node, builder.unary("LogSoftmax", x, attributes: ["axis": .int(-1)], node: name))
         case "Shape":
-            set(node, builder.plain("Shape", [try input(node, 0)], rank: 1, node: name)[0])
+            // ONNX Shape is int64; TensorFlow's is out_type (int32 unless told otherwise).
+            let shape = builder.plain("Shape", [try input(node, 0)], rank: 1, node: "\(name)/int64")[0]
+            var code = 6
+            if let attr = node.attr["out_type"], case .type(.dtInt64)? = attr.value { code = 7 }
+            set(node, builder.unary("Cast", shape, attributes: ["to": .int(code)], node: name))
         case "Transpose":
             let perm = try constantInput(node, 1, "perm").ints.map { Int($0) }
             set(node, builder.plain("Transpose", [try input(node, 0)], attributes: ["perm": .ints(perm)], rank: perm.count, node: name)[0])
@@ -239,11 +243,13 @@ extension GraphDefTranslator {
         for i in 0..<begin.count {
             let forward = strides[i] > 0
             var s = begin[i], e = end[i]
-            if beginMask & (1 << i) != 0 { s = forward ? 0 : Int64.max }
-            if endMask & (1 << i) != 0 { e = forward ? Int64.max : Int64.min }
             if shrinkMask & (1 << i) != 0 {
+                // Element begin[i]: TensorFlow ignores the masks, the end and the stride here.
                 e = s == -1 ? Int64.max : s + 1
                 shrink.append(Int64(i))
+            } else {
+                if beginMask & (1 << i) != 0 { s = forward ? 0 : Int64.max }
+                if endMask & (1 << i) != 0 { e = forward ? Int64.max : Int64.min }
             }
             starts.append(s); ends.append(e)
         }

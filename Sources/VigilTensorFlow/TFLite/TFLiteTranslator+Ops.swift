@@ -82,8 +82,10 @@ extension TFLiteTranslator {
             case "DEPTHWISE_CONV_2D":
                 let w = try constant(op.inputs[1], op, index, "filter")
                 guard w.shape.count == 4, w.shape[0] == 1 else { throw fail(index, op, "filter shape \(w.shape) is not [1, H, W, C·M]") }
-                let multiplier = max(1, int(op, "depth_multiplier", default: 1))
-                let channels = w.shape[3] / multiplier
+                // TFLite derives the multiplier from the shapes and ignores the option.
+                guard let channels = model.tensors[op.inputs[0]].shape.last, channels > 0, w.shape[3] % channels == 0 else {
+                    throw fail(index, op, "filter shape \(w.shape) does not match the input's channels")
+                }
                 let oihw = NHWCGraphBuilder.permute(w, [3, 0, 1, 2])
                 let conv = builder.conv2D(try input(0), filterOIHW: oihw, bias: try optionalConstant(2, "bias"),
                                           strides: [int(op, "stride_h", default: 1), int(op, "stride_w", default: 1)],
