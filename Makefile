@@ -15,10 +15,10 @@ test-deps:
 build: deps
 	$(SWIFT) build -c release --product vigil
 
-# Until the service and the camera pipeline exist, the main job scores the demo model's sample
-# images: one Custom Vision prediction document per line.
+# The main job: the prediction server on the bundled demo model at http://127.0.0.1:8080
+# (test page at /ui). Ctrl-C or SIGTERM stops it cleanly.
 run: build
-	$(RELEASE_BIN) predict demo/model demo/model/samples/*.jpg
+	$(RELEASE_BIN) serve --model demo=demo/model --host 127.0.0.1 --port 8080
 
 # Tests run optimised: the model tests push real networks through the engine.
 test: test-deps

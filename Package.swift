@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "VigilServerTests", dependencies: [
             "VigilServer", "VigilVision", "VigilTestSupport",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilTestSupport"]),
     ]

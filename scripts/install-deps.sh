@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev zlib1g-dev)
-test=(protobuf-compiler)
+test=(chromium fonts-dejavu-core python3)
 
 want=("${build[@]}")
 if [ "${1:-build}" = "test" ]; then want+=("${test[@]}"); fi

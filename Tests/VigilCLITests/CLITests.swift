@@ -5,18 +5,7 @@ import VigilTestSupport
 
 /// The `vigil` executable, run as a user runs it.
 @Suite struct CLITests {
-    /// The binary built with the tests: beside the test bundle, else the newest under .build.
-    static let binary: URL = {
-        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vigil")
-        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
-        let candidates = ["release", "debug"].map { SharedAssets.packageRoot.appendingPathComponent(".build/\($0)/vigil") }
-            .filter { FileManager.default.isExecutableFile(atPath: $0.path) }
-        return candidates.max { a, b in
-            let da = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-            let db = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
-            return da < db
-        } ?? besideTests
-    }()
+    static var binary: URL { VigilBinary.url }
 
     struct Result { let status: Int32; let stdout: String; let stderr: String }
 

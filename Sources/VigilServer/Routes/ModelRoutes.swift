@@ -36,7 +36,7 @@ extension PredictionServer {
             }
             if let error = status.lastError {
                 item["lastError"] = error
-                item["lastErrorAt"] = status.lastErrorAt.map(formatter.string) ?? NSNull()
+                item["lastErrorAt"] = status.lastErrorAt.map { formatter.string(from: $0) } ?? NSNull()
             }
             return item
         }

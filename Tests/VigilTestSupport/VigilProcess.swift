@@ -1,0 +1,79 @@
+import Foundation
+
+/// The `vigil` executable built with the tests, and helpers to run it as a user would.
+public enum VigilBinary {
+    /// Beside the test bundle, else the newest of .build/{release,debug}/vigil.
+    public static let url: URL = {
+        let besideTests = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("vigil")
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        let candidates = ["release", "debug"].map { SharedAssets.packageRoot.appendingPathComponent(".build/\($0)/vigil") }
+            .filter { FileManager.default.isExecutableFile(atPath: $0.path) }
+        return candidates.max { a, b in
+            let da = (try? a.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            let db = (try? b.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate) ?? .distantPast
+            return da < db
+        } ?? besideTests
+    }()
+}
+
+/// A long-running child process (a server) whose first stdout line matching a pattern is awaited.
+public final class ChildProcess: @unchecked Sendable {
+    public let process = Process()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var text = ""
+
+    public init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+        process.executableURL = executable
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        process.environment = env
+        process.standardOutput = output
+        process.standardError = output
+        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.text += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+        try process.run()
+    }
+
+    /// Everything printed so far (stdout and stderr).
+    public var printed: String { lock.lock(); defer { lock.unlock() }; return text }
+
+    /// Waits (up to `timeout` seconds) for a line containing `marker`; returns that line.
+    public func waitForLine(containing marker: String, timeout: Double = 60) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = printed.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if !process.isRunning { break }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        terminate()
+        throw ChildProcessError(detail: "no line containing '\(marker)' within \(timeout) s; output:\n\(printed)")
+    }
+
+    /// SIGTERM, then wait for exit (SIGKILL after 10 s); returns the exit status.
+    @discardableResult
+    public func terminate() -> Int32 {
+        if process.isRunning {
+            process.terminate()
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        }
+        output.fileHandleForReading.readabilityHandler = nil
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { terminate() } }
+}
+
+public struct ChildProcessError: Error, CustomStringConvertible {
+    public let detail: String
+    public init(detail: String) { self.detail = detail }
+    public var description: String { detail }
+}
