@@ -31,16 +31,16 @@ else
     for d in "$shared"/models/customvision/cv-tf-*/derived; do models+=("$d/model.tf2onnx-opset13.onnx"); done
 fi
 
-printf "%-44s %7s %12s %12s %8s\n" "model" "threads" "vigil ms" "ORT ms" "ratio"
+printf "%-56s %7s %12s %12s %8s\n" "model" "threads" "vigil ms" "ORT ms" "ratio"
 for model in "${models[@]}"; do
-    name="$(basename "$(dirname "$model")")/$(basename "$model")"
-    name="${name#*/models/}"
+    name="${model#"$shared"/models/}"
+    name="${name#customvision/}"
     for threads in $threads_list; do
         ours=$("$vigil" bench "$model" --threads "$threads" --runs "$runs" --warmup 10 --json \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
         theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$model" --threads "$threads" --runs "$runs" \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
         ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
-        printf "%-44s %7s %12.2f %12.2f %8s\n" "$name" "$threads" "$ours" "$theirs" "$ratio"
+        printf "%-56s %7s %12.2f %12.2f %8s\n" "$name" "$threads" "$ours" "$theirs" "$ratio"
     done
 done

@@ -6,7 +6,9 @@
 #
 # One 640x480 JPEG (made from a fruit photo) is posted raw by ../shared/tools/bench_http.py at 1, 8
 # and 64 concurrent keep-alive clients; prints requests/s and p50/p99 latency of each server and
-# the throughput ratio vigil / Python. Python deps go into a throwaway venv (BENCH_VENV).
+# the throughput ratio vigil / Python (its fast mode: Pillow + ONNX Runtime), then a short run
+# against its seed mode (the seed service's own per-request costs). Python deps go into a
+# throwaway venv (BENCH_VENV).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${VIGIL_SHARED:-$root/../shared}"
@@ -51,3 +53,17 @@ for name, d in (("vigil", v), ("python", p)):
     print(f"{name:<8} {clients:>8} {d['requests_per_s']:>10.1f} {d['latency_ms']['p50']:>9.1f} {d['latency_ms']['p99']:>9.1f}{ratio}{errors}")
 PY
 done
+
+# The seed's own costs (--mode seed: per-pixel Python resampling, graph re-import per request)
+# make it ~100x slower, so it gets a short run at 8 clients only.
+seed_port=$(free_port)
+(cd "$shared" && "$venv/bin/python" tools/reference_server.py --model-dir "$model" --port "$seed_port" --mode seed) >"$work/seed.log" 2>&1 &
+for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$seed_port/" >/dev/null && break; sleep 0.5; done
+v=$(bench "http://127.0.0.1:$vigil_port/image" "$requests" 8)
+s=$("$venv/bin/python" "$shared/tools/bench_http.py" "http://127.0.0.1:$seed_port/image" "$image" -n 24 -c 8 -w 2 --json)
+python3 - "$v" "$s" <<'PY'
+import json, sys
+v, s = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+print(f"{'seed':<8} {8:>8} {s['requests_per_s']:>10.1f} {s['latency_ms']['p50']:>9.1f} {s['latency_ms']['p99']:>9.1f}"
+      f"   vigil/seed-mode ratio {v['requests_per_s'] / s['requests_per_s']:.1f}")
+PY
