@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side inference latency: `vigil bench` against ONNX Runtime on the same models, in one run.
 #
-#   Benchmarks/compare.sh [MODEL ...]      default: every model under ../shared/models/zoo plus the
-#                                          native Custom Vision ONNX exports ORT can load
+#   Benchmarks/compare.sh [MODEL ...]      default: every model under ../shared/models/zoo, the
+#                                          native Custom Vision ONNX export ORT can load, and the
+#                                          TensorFlow/TFLite exports (ORT runs their tf2onnx form)
 #
 # ONNX Runtime comes from PyPI into a throwaway venv (BENCH_VENV, default /tmp/vigil-bench-venv).
 # Prints, per model and thread count, the median latency of each and the ratio vigil / ORT
@@ -28,17 +29,22 @@ else
     models=()
     for d in "$shared"/models/zoo/*/; do models+=("${d%/}/model.onnx"); done
     models+=("$shared/models/customvision/cv-onnx-cat-or-dog/model.onnx")
-    for d in "$shared"/models/customvision/cv-tf-*/derived; do models+=("$d/model.tf2onnx-opset13.onnx"); done
+    # TensorFlow and TFLite exports: Vigil reads them as they are; ORT runs their tf2onnx form.
+    for d in "$shared"/models/customvision/cv-tf-*; do models+=("$d/model.pb|$d/derived/model.tf2onnx-opset13.onnx"); done
+    tflite="$shared/models/customvision/cv-tflite-fruits7-android/model.tflite"
+    models+=("$tflite|$shared/models/customvision/cv-tf-fruits7-android/derived/model.tf2onnx-opset13.onnx")
 fi
 
 printf "%-56s %7s %12s %12s %8s\n" "model" "threads" "vigil ms" "ORT ms" "ratio"
-for model in "${models[@]}"; do
+for pair in "${models[@]}"; do
+    model="${pair%%|*}"          # what vigil runs
+    reference="${pair#*|}"       # what ONNX Runtime runs (the same file, or the ONNX conversion)
     name="${model#"$shared"/models/}"
     name="${name#customvision/}"
     for threads in $threads_list; do
         ours=$("$vigil" bench "$model" --threads "$threads" --runs "$runs" --warmup 10 --json \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
-        theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$model" --threads "$threads" --runs "$runs" \
+        theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$reference" --threads "$threads" --runs "$runs" \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
         ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
         printf "%-56s %7s %12.2f %12.2f %8s\n" "$name" "$threads" "$ours" "$theirs" "$ratio"

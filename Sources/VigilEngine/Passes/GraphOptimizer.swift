@@ -144,27 +144,7 @@ enum FuseResidualAdd {
             graph.nodes.remove(at: addIndex)
             if addIndex < index { index -= 1 }
         }
-        // Activations after a fused residual.
-        FuseActivations.runAfterResidual(&graph, specs: specs)
-    }
-}
-
-extension FuseActivations {
-    static func runAfterResidual(_ graph: inout Graph, specs: [String: ValueSpec]) {
-        let constants = specs.compactMapValues(\.constant)
-        var index = 0
-        while index < graph.nodes.count {
-            defer { index += 1 }
-            let conv = graph.nodes[index]
-            guard conv.opType == "Conv", conv.fused.residualInput != nil, conv.fused.activation == nil,
-                  let userIndex = GraphOptimizer.singleUse(conv.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
-            let user = graph.nodes[userIndex]
-            guard user.inputs.first == conv.outputs[0],
-                  let activation = ActivationOps.fusable(user, constants: constants) else { continue }
-            graph.nodes[index].fused.activation = activation
-            graph.nodes[index].outputs = [user.outputs[0]]
-            graph.nodes.remove(at: userIndex)
-            if userIndex < index { index -= 1 }
-        }
+        // An activation after a fused residual Add fuses too (the residual is added before it).
+        FuseActivations.run(&graph, specs: specs)
     }
 }
