@@ -10,7 +10,9 @@ final class ServedVigil: @unchecked Sendable {
     let base: URL
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
-        child = try ChildProcess(VigilBinary.url, ["serve", "--host", "127.0.0.1"] + arguments, environment: environment)
+        // Request logs at info would be one line per request; the tests read only the start line.
+        child = try ChildProcess(VigilBinary.url, ["serve", "--host", "127.0.0.1"] + arguments,
+                                 environment: ["LOG_LEVEL": "warning"].merging(environment) { $1 })
         let line = try child.waitForLine(containing: "vigil serving")
         guard let range = line.range(of: "http://127.0.0.1:"), let port = Int(line[range.upperBound...].prefix { $0.isNumber }) else {
             child.terminate()

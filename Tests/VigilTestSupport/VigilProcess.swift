@@ -31,14 +31,21 @@ public final class ChildProcess: @unchecked Sendable {
         process.environment = env
         process.standardOutput = output
         process.standardError = output
-        output.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.text += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
-        }
         try process.run()
+        // A dedicated thread drains the pipe with blocking reads (readabilityHandler can stall on
+        // Linux, and a full pipe would block the child on its next log line).
+        let handle = output.fileHandleForReading
+        let reader = Thread { [weak self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                guard let self else { continue }
+                self.lock.lock()
+                self.text += String(decoding: data, as: UTF8.self)
+                self.lock.unlock()
+            }
+        }
+        reader.start()
     }
 
     /// Everything printed so far (stdout and stderr).
@@ -65,7 +72,6 @@ public final class ChildProcess: @unchecked Sendable {
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
         }
-        output.fileHandleForReading.readabilityHandler = nil
         return process.terminationStatus
     }
 
