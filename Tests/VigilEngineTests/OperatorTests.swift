@@ -121,3 +121,29 @@ import Testing
         #expect(out["i"]!.ints == [1, 3, 4])
     }
 }
+
+/// Normalisations added for newer (LayerNormalization) and older (LRN) exports.
+@Suite struct NormalizationOperatorTests {
+    @Test func layerNormalization_lastAxisWithScaleAndBias() throws {
+        let x = Tensor(shape: [2, 3], floats: [1, 2, 3, 2, 4, 9])
+        let out = try OpHarness("LayerNormalization", opset: 17, attributes: ["epsilon": .float(0)], inputs: [
+            ("x", x, false), ("s", Tensor(shape: [3], floats: [1, 2, 1]), true), ("b", Tensor(shape: [3], floats: [0, 0, 1]), true),
+        ]).run()["y"]!.floats
+        // Row 1: mean 2, var 2/3 -> (−1, 0, 1)/0.8165; row 2: mean 5, deviations (−3, −1, 4), var 26/3.
+        let s1 = Float(1 / (2.0 / 3.0).squareRoot()), s2 = Float(1 / (26.0 / 3.0).squareRoot())
+        let expected: [Float] = [-1 * s1, 0, 1 * s1 + 1, -3 * s2, -1 * s2 * 2, 4 * s2 + 1]
+        for (a, b) in zip(out, expected) { #expect(abs(a - b) < 1e-5, "\(out) vs \(expected)") }
+    }
+
+    @Test func lrn_acrossChannels() throws {
+        let x = Tensor(shape: [1, 3, 1, 1], floats: [1, 2, 3])
+        let out = try OpHarness("LRN", attributes: ["size": .int(3), "alpha": .float(0.3), "beta": .float(0.5), "bias": .float(1)],
+                                inputs: [("x", x, false)]).run()["y"]!.floats
+        // c0: 1²+2² = 5; c1: 1+4+9 = 14; c2: 4+9 = 13; y = x / sqrt(1 + 0.1·Σ)
+        let expected: [Float] = [1 / _sqrt(1.5), 2 / _sqrt(2.4), 3 / _sqrt(2.3)]
+        for (a, b) in zip(out, expected) { #expect(abs(a - b) < 1e-5, "\(out) vs \(expected)") }
+    }
+}
+
+/// √v, named so the expected values above read like the formula.
+private func _sqrt(_ v: Float) -> Float { v.squareRoot() }

@@ -1,3 +1,4 @@
+import Foundation
 import VigilKernels
 
 /// BatchNormalization (inference form, every opset incl. the opset-1 attribute set) and the
@@ -7,6 +8,76 @@ enum NormalizationOps {
         table["BatchNormalization"] = batchNorm
         table["ImageScaler"] = imageScaler
         table["InstanceNormalization"] = instanceNorm
+        table["LayerNormalization"] = layerNorm
+        table["LRN"] = localResponseNorm
+    }
+
+    /// LayerNormalization (opset 17): over the axes from `axis` to the end,
+    /// y = (x − mean) / sqrt(var + eps) · scale + B, with scale and B broadcast over those axes.
+    static func layerNorm(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        let rank = x.shape.count
+        let axis = try ctx.axis(try ctx.int("axis", default: -1), rank: rank)
+        let epsilon = Double(try ctx.float("epsilon", default: 1e-5))
+        if try ctx.int("stash_type", default: 1) != 1 { throw ctx.unsupported("stash_type other than 1 (float)") }
+        if ctx.node.outputs.dropFirst().contains(where: { !$0.isEmpty }) {
+            throw ctx.unsupported("the Mean and InvStdDev outputs are not supported")
+        }
+        let outer = x.shape.prefix(axis).reduce(1, *), size = x.shape.dropFirst(axis).reduce(1, *)
+        let normalizedShape = Array(x.shape.dropFirst(axis))
+        func expanded(_ index: Int, _ what: String) throws -> [Float]? {
+            guard let t = try ctx.optionalConstant(index, what) else { return nil }
+            guard broadcastShape([normalizedShape, t.shape]) == normalizedShape else {
+                throw ctx.error(.shapeMismatch, "\(what) \(t.shape) does not broadcast to \(normalizedShape)")
+            }
+            let values = t.floats
+            return GenericElementwise.indexMaps([t.shape], output: normalizedShape)[0].map { values[$0] }
+        }
+        let scale = try expanded(1, "Scale") ?? Array(repeating: 1, count: size)
+        let bias = try expanded(2, "B") ?? Array(repeating: 0, count: size)
+        return .floatKernel(shape: x.shape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return {
+                for row in 0..<outer {
+                    let src = input + row * size, dst = output + row * size
+                    var sum = 0.0
+                    for i in 0..<size { sum += Double(src[i]) }
+                    let mean = sum / Double(size)
+                    var squares = 0.0
+                    for i in 0..<size { let d = Double(src[i]) - mean; squares += d * d }
+                    let inv = 1 / (squares / Double(size) + epsilon).squareRoot()
+                    for i in 0..<size { dst[i] = Float((Double(src[i]) - mean) * inv) * scale[i] + bias[i] }
+                }
+            }
+        }
+    }
+
+    /// LRN across channels (AlexNet/GoogLeNet-era exports):
+    /// y = x / (bias + alpha/size · Σ x²)^beta over the `size` channels centred on c.
+    static func localResponseNorm(_ ctx: OpContext) throws -> PreparedOp {
+        let x = try ctx.floatInput(0)
+        guard x.shape.count >= 3 else { throw ctx.error(.shapeMismatch, "input \(x.shape) has no channel axis") }
+        guard let size = try ctx.ints("size")?.first, size > 0 else { throw ctx.error(.invalidModel, "attribute 'size' is required") }
+        let alpha = try ctx.float("alpha", default: 1e-4), beta = try ctx.float("beta", default: 0.75)
+        let bias = try ctx.float("bias", default: 1)
+        let batch = x.shape[0], channels = x.shape[1], spatial = x.shape.dropFirst(2).reduce(1, *)
+        let before = (size - 1) / 2, after = size - 1 - before
+        return .floatKernel(shape: x.shape) { buffers in
+            let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
+            return {
+                for n in 0..<batch {
+                    for c in 0..<channels {
+                        let lo = max(0, c - before), hi = min(channels - 1, c + after)
+                        for p in 0..<spatial {
+                            var squares: Float = 0
+                            for k in lo...hi { let v = input[(n * channels + k) * spatial + p]; squares += v * v }
+                            let index = (n * channels + c) * spatial + p
+                            output[index] = input[index] / powf(bias + alpha / Float(size) * squares, beta)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// The folded per-channel scale and shift of an inference BatchNormalization:
