@@ -28,20 +28,23 @@ public struct ImageDecodingError: Error, CustomStringConvertible, Sendable, Equa
         self.reason = reason
     }
 
-    public var description: String {
+    /// What was wrong, without the image's name.
+    public var reasonDescription: String {
         switch reason {
         case .emptyData:
-            return "\(name): no image data (0 bytes)"
+            return "no image data (0 bytes)"
         case .unknownFormat(let magic):
-            return "\(name): not a JPEG, PNG or BMP image (first bytes: \(magic))"
+            return "not a JPEG, PNG or BMP image (first bytes: \(magic))"
         case .truncated(let format, let detail):
-            return "\(name): truncated \(format) data (\(detail))"
+            return "truncated \(format) data (\(detail))"
         case .corrupt(let format, let detail):
-            return "\(name): corrupt \(format) data (\(detail))"
+            return "corrupt \(format) data (\(detail))"
         case .unsupported(let format, let detail):
-            return "\(name): unsupported \(format) variant (\(detail))"
+            return "unsupported \(format) variant (\(detail))"
         case .tooLarge(let width, let height, let limit):
-            return "\(name): image is \(width)×\(height) pixels, more than the limit of \(limit) pixels"
+            return "image is \(width)×\(height) pixels, more than the limit of \(limit) pixels"
         }
     }
+
+    public var description: String { "\(name): \(reasonDescription)" }
 }

@@ -42,9 +42,7 @@ public final class Predictor: @unchecked Sendable {
     public func predict(imageData: Data, name: String) throws -> [Prediction] {
         let image: DecodedImage
         do { image = try ImageDecoder.decode(imageData, name: name) } catch {
-            // The decoder's message already starts with the name; keep it once.
-            let text = error.description
-            throw VisionError(.image, name, text.hasPrefix(name + ": ") ? String(text.dropFirst(name.count + 2)) : text)
+            throw VisionError(.image, name, error.reasonDescription)
         }
         return predict(image)
     }

@@ -13,9 +13,8 @@ struct LoadedModel {
 
     static func load(_ url: URL, inputShapes: [String: [Int]], threads: Int = 1) throws -> LoadedModel {
         if inputShapes.isEmpty, let bundle = try? ModelBundle.load(url) {
-            let c = bundle.contract
-            let shape = c.layout == .nchw ? [1, 3, c.height, c.width] : [1, c.height, c.width, 3]
-            let session = try InferenceSession(graph: bundle.graph, options: SessionOptions(threads: threads, inputShapes: [bundle.inputName: shape]))
+            let session = try InferenceSession(graph: bundle.graph, options: SessionOptions(
+                threads: threads, inputShapes: [bundle.inputName: bundle.contract.inputShape]))
             return LoadedModel(file: bundle.modelFile, graph: bundle.graph, bundle: bundle, opsets: bundle.opsets, session: session)
         }
         let (file, model) = try ModelFile.load(url)

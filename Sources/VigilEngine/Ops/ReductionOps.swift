@@ -77,10 +77,11 @@ enum ReductionOps {
         let outer = x.shape.prefix(axis).reduce(1, *), inner = x.shape.dropFirst(axis + 1).reduce(1, *)
         var outShape = x.shape
         outShape[axis] = k
-        return .kernel(outputs: [ValueSpec(dtype: .float32, shape: outShape), ValueSpec(dtype: .int64, shape: outShape)]) { buffers in
+        return .kernel(outputs: [ValueSpec(dtype: .float32, shape: outShape), ValueSpec(dtype: .int64, shape: outShape)],
+                       scratchBytes: max(n, 1) * MemoryLayout<Int>.stride) { buffers in
             let input = buffers.input(0, as: Float.self)
             let values = buffers.output(0, as: Float.self), indices = buffers.output(1, as: Int64.self)
-            let order = UnsafeMutablePointer<Int>.allocate(capacity: max(n, 1))   // owned by the runner for the session's life
+            let order = buffers.scratch!.assumingMemoryBound(to: Int.self)   // [n] candidate order
             return {
                 for o in 0..<outer {
                     for i in 0..<inner {

@@ -31,7 +31,6 @@ public final class InferenceSession: @unchecked Sendable {
     private let outputPointers: [UnsafeRawPointer]
     private let arena: UnsafeMutableRawPointer
     private let constantStore: ConstantStore
-    private let keepAlive: [Any]
 
     public init(graph source: Graph, options: SessionOptions = SessionOptions()) throws {
         self.options = options
@@ -128,7 +127,6 @@ public final class InferenceSession: @unchecked Sendable {
         self.outputPointers = outputPointers
         self.arena = arena
         self.constantStore = constants
-        self.keepAlive = []
     }
 
     deinit {

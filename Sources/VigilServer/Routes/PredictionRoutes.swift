@@ -39,7 +39,7 @@ extension PredictionServer {
     func predict(_ data: Data, entry: ModelRegistry.Entry, project: String, iteration: String) async throws -> PredictionDocument {
         let image: DecodedImage
         do { image = try ImageDecoder.decode(data, name: "image") } catch {
-            throw ServerError.badImage("the body is not a readable image: \(error.reasonText)")
+            throw ServerError.badImage("the body is not a readable image: \(error.reasonDescription)")
         }
         let start = ContinuousClock.now
         let predictions: [Prediction]
@@ -97,13 +97,5 @@ extension PredictionServer {
 
     static func json(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: text)))
-    }
-}
-
-extension Error {
-    /// An image decoding error's reason, without the placeholder name it was decoded under.
-    var reasonText: String {
-        let text = "\(self)"
-        return text.hasPrefix("image: ") ? String(text.dropFirst(7)) : text
     }
 }

@@ -20,12 +20,10 @@ struct BundleLoader {
         if url.pathExtension.lowercased() == "zip" { return try loadFolder(files: try zipFiles(url)) }
         // A bare model file: side files are looked up beside it.
         var files = (try? folderFiles(url.deletingLastPathComponent())) ?? [:]
-        files = files.filter { !Self.modelExtensions.contains(($0.key as NSString).pathExtension.lowercased()) }
+        files = files.filter { !ModelFile.extensions.contains(($0.key as NSString).pathExtension.lowercased()) }
         files[url.lastPathComponent] = .file(url)
         return try loadFolder(files: files, preferred: url.lastPathComponent)
     }
-
-    static let modelExtensions: Set<String> = ["onnx", "pb", "tflite"]
 
     /// A bundle member: on disk, or extracted from a zip into memory.
     enum Member {
@@ -66,7 +64,6 @@ struct BundleLoader {
     }
 
     private func loadFolder(files: [String: Member], preferred: String? = nil) throws -> ModelBundle {
-        let models = files.keys.filter { Self.modelExtensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
         let manifest = try exportManifest(files)
         let modelName: String
         if let preferred { modelName = preferred }
@@ -74,13 +71,7 @@ struct BundleLoader {
             guard files[named] != nil else { throw VisionError.bundle(url.path, "cvexport.manifest names ModelFileName '\(named)', which is not in the bundle") }
             modelName = named
         }
-        else if let standard = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) { modelName = standard }
-        else if models.count == 1 { modelName = models[0] }
-        else if models.isEmpty {
-            throw VisionError.bundle(url.path, "no model file found (expected model.onnx, model.pb or model.tflite)")
-        } else {
-            throw VisionError.bundle(url.path, "several model files (\(models.joined(separator: ", "))); name the one to use")
-        }
+        else { modelName = try ModelFile.choose(from: files.keys, in: url.path) }
         let ext = (modelName as NSString).pathExtension.lowercased()
         let member = files[modelName]!
         let modelURL: URL
@@ -146,7 +137,7 @@ struct BundleLoader {
         }
 
         var hasher = ContentHash()
-        hasher.add(try member.read(url.path))
+        hasher.add(data)
         hasher.add(Data(labels!.joined(separator: "\n").utf8))
         return ModelBundle(source: url, modelFile: modelURL, kind: kind, graph: graph, labels: labels!,
                            labelsAreGeneric: labelsAreGeneric, task: task, contract: contract,

@@ -69,5 +69,5 @@ enum ContractDetection {
 
 extension InputContract {
     /// The batch-1 input tensor shape.
-    var inputShape: [Int] { layout == .nchw ? [1, 3, height, width] : [1, height, width, 3] }
+    public var inputShape: [Int] { layout == .nchw ? [1, 3, height, width] : [1, height, width, 3] }
 }

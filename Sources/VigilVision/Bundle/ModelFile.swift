@@ -16,6 +16,16 @@ public struct ModelFile: Sendable {
 
     public static let extensions: Set<String> = ["onnx", "pb", "tflite"]
 
+    /// The model file among a bundle's file names: model.onnx, model.pb or model.tflite, else the
+    /// only model file; `folder` names the bundle in errors.
+    static func choose(from names: some Sequence<String>, in folder: String) throws -> String {
+        let models = names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        if let standard = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) { return standard }
+        if models.count == 1 { return models[0] }
+        throw VisionError.bundle(folder, models.isEmpty ? "no model file found (expected model.onnx, model.pb or model.tflite)"
+                                                        : "several model files (\(models.joined(separator: ", "))); name the one to use")
+    }
+
     /// Imports a model file, or the model file of a folder (model.onnx / model.pb / model.tflite,
     /// or its only model file).
     public static func load(_ url: URL) throws -> (file: URL, model: ModelFile) {
@@ -25,13 +35,8 @@ public struct ModelFile: Sendable {
         }
         var file = url
         if isDirectory.boolValue {
-            let names = ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
-            let models = names.filter { extensions.contains(($0 as NSString).pathExtension.lowercased()) }
-            guard let name = ["model.onnx", "model.pb", "model.tflite"].first(where: models.contains) ?? (models.count == 1 ? models[0] : nil) else {
-                throw VisionError.bundle(url.path, models.isEmpty ? "no model file found (expected model.onnx, model.pb or model.tflite)"
-                                                                  : "several model files (\(models.joined(separator: ", "))); name the one to use")
-            }
-            file = url.appendingPathComponent(name)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+            file = url.appendingPathComponent(try choose(from: names, in: url.path))
         }
         let data: Data
         do { data = try Data(contentsOf: file, options: .mappedIfSafe) } catch {
