@@ -1,7 +1,9 @@
 // swift-tools-version:6.0
 //
 // Vigil: custom vision at the edge. Dependencies point one way:
-//   C shims -> VigilKernels -> VigilEngine -> VigilONNX -> VigilVision -> vigil
+//   C shims -> VigilKernels -> VigilEngine -> VigilONNX/VigilTensorFlow -> VigilVision
+//   VigilMedia (FFmpeg sources) + VigilVision -> VigilPipeline -> VigilServer -> VigilApp -> vigil
+//   VigilConnectors (MQTT, Dapr, displays) -> VigilApp
 //   VigilCore (domain values) and VigilImage (still-image codecs) sit beside them.
 import PackageDescription
 
@@ -18,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // C libraries from Debian -dev packages, each behind a thin shim.
@@ -25,6 +28,9 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CFFmpeg", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev", "libavdevice-dev"])]),
+        .systemLibrary(name: "CMosquitto", pkgConfig: "libmosquitto", providers: [.apt(["libmosquitto-dev"])]),
 
         // Maths on raw buffers; knows nothing of graphs.
         .target(name: "VigilKernels", dependencies: ["CBLAS"]),
@@ -46,17 +52,33 @@ let package = Package(
         .target(name: "VigilImage", dependencies: ["CTurboJPEG", "CPNG"]),
         // Model bundles, pre- and post-processing, the prediction document.
         .target(name: "VigilVision", dependencies: ["CZlib", "VigilCore", "VigilEngine", "VigilONNX", "VigilTensorFlow", "VigilImage"]),
-        // The Custom-Vision-compatible prediction server: routes, model registry, metrics, test page.
+        // Frame sources through FFmpeg: files, folders, RTSP, HTTP MJPEG, V4L2.
+        .target(name: "VigilMedia", dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]),
+        // Per-camera pipelines: sampler, scorer (embedded or remote), sinks, the dashboard's live view.
+        .target(name: "VigilPipeline", dependencies: [
+            "VigilMedia", "VigilVision", "VigilImage", "VigilCore", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Ways out: MQTT (libmosquitto), Dapr pub/sub, LED-matrix and terminal displays.
+        .target(name: "VigilConnectors", dependencies: ["CMosquitto", "VigilCore", .product(name: "Logging", package: "swift-log")]),
+        // The Custom-Vision-compatible prediction server: routes, model registry, metrics, pages, dashboard.
         .target(name: "VigilServer", dependencies: [
-            "VigilVision", "VigilCore", "VigilImage",
+            "VigilVision", "VigilCore", "VigilImage", "VigilPipeline",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
         ], resources: [.copy("Resources/ui")]),
+        // Configuration loading (YAML + VIGIL_* variables) and the composition root of the roles.
+        .target(name: "VigilApp", dependencies: [
+            "VigilPipeline", "VigilConnectors", "VigilServer", "VigilMedia",
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The thin executable: commands only.
         .executableTarget(name: "vigil", dependencies: [
-            "VigilVision", "VigilServer",
+            "VigilVision", "VigilServer", "VigilApp", "VigilImage",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -73,5 +95,12 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilTestSupport"]),
+        .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilImage", "VigilCore"]),
+        .testTarget(name: "VigilConnectorsTests", dependencies: [
+                        "VigilConnectors", "VigilCore", "VigilTestSupport", .product(name: "Logging", package: "swift-log")],
+                    exclude: ["Display/Goldens"]),
+        .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilAppTests", dependencies: ["VigilApp", "VigilTestSupport"]),
     ]
 )

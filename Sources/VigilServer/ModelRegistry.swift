@@ -1,6 +1,8 @@
 import Foundation
 import Logging
 import Synchronization
+import VigilCore
+import VigilImage
 import VigilVision
 
 /// The models a server holds, by name, with hot reload: a replaced model folder (or a reload
@@ -22,6 +24,11 @@ public final class ModelRegistry: Sendable {
             self.fingerprint = fingerprint
             loadedAt = Date()
             predictors = Mutex(try (0..<max(1, workers)).map { _ in try Predictor(bundle: bundle, threads: threads) })
+        }
+
+        /// Scores a decoded image with a predictor of its own (callers bound concurrency: the worker pool).
+        public func predict(_ image: DecodedImage) throws -> [Prediction] {
+            try withPredictor { $0.predict(image) }
         }
 
         /// Runs `body` with a predictor of its own (the worker pool bounds how many are out at once).
@@ -49,10 +56,13 @@ public final class ModelRegistry: Sendable {
     private let logger: Logger
     let onLoadError: @Sendable (String) -> Void
 
-    /// Loads every model now; a model that cannot load stops the server from starting.
-    public init(models: [ServerConfiguration.ModelSource], workers: Int, threads: Int, logger: Logger,
+    /// Loads every model now; a model that cannot load stops the server from starting. An empty
+    /// list is allowed only with `allowEmpty` (a dashboard for cameras scored by remote endpoints).
+    public init(models: [ServerConfiguration.ModelSource], workers: Int, threads: Int, logger: Logger, allowEmpty: Bool = false,
                 onLoadError: @escaping @Sendable (String) -> Void = { _ in }) throws {
-        guard !models.isEmpty else { throw ServerError(.internalServerError, code: "NoModel", "no model to serve (give --model DIR)") }
+        guard !models.isEmpty || allowEmpty else {
+            throw ServerError(.internalServerError, code: "NoModel", "no model to serve (give --model DIR)")
+        }
         var names = Set<String>()
         for model in models where !names.insert(model.name).inserted {
             throw ServerError(.internalServerError, code: "DuplicateModel", "two models are named '\(model.name)'")
@@ -73,11 +83,12 @@ public final class ModelRegistry: Sendable {
     }
 
     public var names: [String] { order }
-    public var defaultName: String { order[0] }
+    /// The first model's name ("" when there is none).
+    public var defaultName: String { order.first ?? "" }
 
     /// The serving entry for a name (nil: the default model).
     public func entry(_ name: String?) -> Entry? {
-        state.withLock { $0[name ?? order[0]]?.entry }
+        state.withLock { $0[name ?? defaultName]?.entry }
     }
 
     public func status() -> [(name: String, status: Status)] {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import VigilPipeline
 import VigilVision
 
 /// `vigil serve`: the Custom-Vision-compatible prediction server on Hummingbird.
@@ -14,14 +15,17 @@ public final class PredictionServer: Sendable {
     public let registry: ModelRegistry
     public let pool: WorkerPool
     public let metrics = ServerMetrics()
+    /// The cameras' live state when the server runs inside `vigil run` (the dashboard); nil for `vigil serve`.
+    public let live: LiveView?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, logger: Logger = Logger(label: "vigil.serve")) throws {
+    public init(configuration: ServerConfiguration, live: LiveView? = nil, logger: Logger = Logger(label: "vigil.serve")) throws {
         self.configuration = configuration
+        self.live = live
         self.logger = logger
         let metrics = self.metrics
         registry = try ModelRegistry(models: configuration.models, workers: configuration.workers,
-                                     threads: configuration.threadsPerWorker, logger: logger,
+                                     threads: configuration.threadsPerWorker, logger: logger, allowEmpty: live != nil,
                                      onLoadError: { metrics.modelLoadError(model: $0) })
         pool = WorkerPool(workers: configuration.workers, queueLimit: configuration.queueLimit)
     }
@@ -32,6 +36,7 @@ public final class PredictionServer: Sendable {
         router.add(middleware: LogRequestsMiddleware(.info))
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         addRoutes(to: router)
+        if let live { addDashboardRoutes(to: router, live: live) }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),

@@ -7,6 +7,12 @@ public struct ServerConfiguration: Sendable {
         public var name: String
         public var url: URL
         public init(name: String, url: URL) { self.name = name; self.url = url }
+
+        /// A model's name when none is given: its folder's name (or the file's, without extension).
+        public static func defaultName(for url: URL) -> String {
+            let base = url.deletingPathExtension().lastPathComponent
+            return base == "model" ? url.deletingLastPathComponent().lastPathComponent : base
+        }
     }
 
     /// Listen address; default 127.0.0.1 (use 0.0.0.0 in a container).

@@ -1,9 +1,12 @@
 import Foundation
 import Prometheus
+import Synchronization
 
 /// The server's Prometheus metrics, in one registry per server (`GET /metrics`).
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
+    /// Camera counts already added to the Prometheus counters, by metric and camera.
+    let cameraCounts = Mutex<[String: UInt64]>([:])
     static let latencyBuckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20), .milliseconds(50),
         .milliseconds(100), .milliseconds(200), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),

@@ -3,13 +3,27 @@ import Synchronization
 
 /// Runs blocking inference off the cooperative thread pool with bounded concurrency: at most
 /// `workers` jobs run at once, at most `queueLimit` wait, and any more are refused at once (the
-/// server answers 503 with Retry-After instead of piling up memory).
+/// server answers 503 with Retry-After instead of piling up memory). Camera threads take the same
+/// slots with `runBlocking`, waiting their turn instead of being refused.
 public final class WorkerPool: Sendable {
     public struct Overloaded: Error {}
 
     private struct State {
         var running = 0
-        var waiting: [UnsafeContinuation<Void, Never>] = []
+        var waiting: [Waiter] = []
+    }
+
+    /// A job waiting for a slot: an async request or a blocked camera thread.
+    private enum Waiter {
+        case task(UnsafeContinuation<Void, Never>)
+        case thread(DispatchSemaphore)
+
+        func resume() {
+            switch self {
+            case .task(let continuation): continuation.resume()
+            case .thread(let semaphore): semaphore.signal()
+            }
+        }
     }
 
     public let workers: Int
@@ -34,6 +48,21 @@ public final class WorkerPool: Sendable {
         }
     }
 
+    /// Runs `body` on the calling thread once a slot is free, waiting as long as it takes (camera
+    /// threads: a frame waits for a worker; the source meanwhile keeps only its newest frame).
+    /// Never call it from the cooperative pool.
+    public func runBlocking<T>(_ body: () throws -> T) rethrows -> T {
+        let semaphore: DispatchSemaphore? = state.withLock { state in
+            if state.running < workers { state.running += 1; return nil }
+            let semaphore = DispatchSemaphore(value: 0)
+            state.waiting.append(.thread(semaphore))
+            return semaphore
+        }
+        semaphore?.wait()
+        defer { release() }
+        return try body()
+    }
+
     private func acquire() async throws {
         enum Decision { case go, wait, refuse }
         // Decide and enqueue under one lock so a release in between cannot be missed.
@@ -48,7 +77,7 @@ public final class WorkerPool: Sendable {
             await withUnsafeContinuation { (continuation: UnsafeContinuation<Void, Never>) in
                 let startNow: Bool = state.withLock { state in
                     if state.running < workers { state.running += 1; return true }
-                    state.waiting.append(continuation)
+                    state.waiting.append(.task(continuation))
                     return false
                 }
                 if startNow { continuation.resume() }
@@ -58,7 +87,7 @@ public final class WorkerPool: Sendable {
 
     private func release() {
         // Hand the slot straight to the next waiter, or free it.
-        let next: UnsafeContinuation<Void, Never>? = state.withLock { state in
+        let next: Waiter? = state.withLock { state in
             if state.waiting.isEmpty { state.running -= 1; return nil }
             return state.waiting.removeFirst()
         }

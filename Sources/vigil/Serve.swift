@@ -52,14 +52,9 @@ struct Serve: AsyncParsableCommand {
                 return .init(name: String(spec[..<equals]), url: URL(fileURLWithPath: String(spec[spec.index(after: equals)...])))
             }
             let url = URL(fileURLWithPath: spec)
-            let base = url.deletingPathExtension().lastPathComponent
-            return .init(name: base == "model" ? url.deletingLastPathComponent().lastPathComponent : base, url: url)
+            return .init(name: ServerConfiguration.ModelSource.defaultName(for: url), url: url)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = Logger.Level(rawValue: ProcessInfo.processInfo.environment["LOG_LEVEL"] ?? "") ?? .info
-            return handler
-        }
+        Logs.bootstrap()
         let server = try Console.attempt { try PredictionServer(configuration: config) }
         let names = config.models.map(\.name).joined(separator: ", ")
         let host = config.host

@@ -15,6 +15,7 @@ extension PredictionServer {
         router.get("/metrics") { _, _ in
             let load = self.pool.load
             self.metrics.queue(running: load.running, waiting: load.waiting)
+            if let live = self.live { self.metrics.cameras(live.statuses) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: self.metrics.text())))
         }

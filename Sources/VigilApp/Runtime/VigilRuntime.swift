@@ -1,0 +1,98 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import VigilConnectors
+import VigilPipeline
+import VigilServer
+
+/// The composition root of `vigil run`, `vigil capture` and `vigil display`: builds the model
+/// registry, the cameras, the sinks (dashboard, metrics, MQTT, Dapr, displays) and the HTTP
+/// server from one `VigilConfiguration`, and runs them as one ServiceGroup that shuts down
+/// cleanly on SIGTERM or SIGINT.
+public final class VigilRuntime: Sendable {
+    public let configuration: VigilConfiguration
+    public let live: LiveView
+    public let server: PredictionServer
+    public let pipelines: [CameraPipeline]
+    let mqtt: MQTTPublishing?
+    let dapr: DaprPublisher?
+    let displays: DisplaySink?
+    let logger: Logger
+
+    /// Loads the models and opens nothing yet; errors name what failed (a model, a camera source).
+    public init(configuration: VigilConfiguration, endsWhenCamerasEnd: Bool = false, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        self.endsWhenCamerasEnd = endsWhenCamerasEnd
+        live = LiveView(cameras: configuration.cameras.map {
+            CameraStatus(camera: $0.name, source: URLRedaction.redact($0.source), model: $0.endpoint?.host ?? $0.model ?? configuration.server.models.first?.name ?? "")
+        })
+        server = try PredictionServer(configuration: configuration.server, live: live, logger: logger)
+
+        var sinks: [PipelineSink] = [live, MetricsSink(metrics: server.metrics)]
+        if configuration.printsPredictions { sinks.append(PrintSink()) }
+        if let mqttConfiguration = configuration.mqtt {
+            let publishing = try MQTTPublishing(configuration: mqttConfiguration, node: configuration.node,
+                                                cameras: configuration.cameras.map(\.name),
+                                                tags: Self.tags(server.registry),
+                                                homeAssistant: configuration.homeAssistant, logger: logger)
+            mqtt = publishing
+            sinks.append(publishing)
+        } else {
+            mqtt = nil
+        }
+        if configuration.dapr.enabled {
+            let publisher = DaprPublisher(configuration: configuration.dapr, logger: logger)
+            dapr = publisher
+            sinks.append(DaprSink(publisher: publisher))
+        } else {
+            dapr = nil
+        }
+        displays = try DisplaySink.make(configuration.display, logger: logger)
+        if let displays { sinks.append(displays) }
+
+        let registry = server.registry, pool = server.pool
+        pipelines = try configuration.cameras.map { camera in
+            let scorer: FrameScorer
+            if let endpoint = camera.endpoint {
+                scorer = RemoteScorer(endpoint: endpoint, parameters: camera.endpointParameters, resizeWidth: camera.resizeWidth,
+                                      resizeHeight: camera.resizeHeight, convertToGray: camera.convertToGray)
+            } else {
+                scorer = EmbeddedScorer(registry: registry, pool: pool, modelName: camera.model ?? registry.defaultName)
+            }
+            return try CameraPipeline(configuration: camera, scorer: scorer, sinks: sinks, logger: logger)
+        }
+        live.attach(pipelines)
+    }
+
+    let endsWhenCamerasEnd: Bool
+
+    /// Every tag of every loaded model (for Home Assistant discovery).
+    static func tags(_ registry: ModelRegistry) -> [String] {
+        var seen = Set<String>()
+        return registry.names.flatMap { registry.entry($0)?.bundle.labels ?? [] }.filter { seen.insert($0).inserted }
+    }
+
+    /// Runs until SIGTERM/SIGINT (or, with `endsWhenCamerasEnd`, until every camera has ended).
+    /// `onRunning` receives the HTTP port once the server listens (nil when the server is off).
+    public func run(onRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) async throws {
+        mqtt?.start()
+        let cameras = CameraService(pipelines: pipelines, endsWhenCamerasEnd: endsWhenCamerasEnd) { [live, mqtt, dapr, displays] in
+            live.close()
+            displays?.clear()
+            dapr?.stop()
+            mqtt?.stop()
+        }
+        // The group shuts services down in reverse order: cameras first, so their live streams end
+        // and the HTTP server's graceful shutdown does not wait on them.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if configuration.serverEnabled {
+            services.append(.init(service: server.application(onRunning: { port in await onRunning(port) })))
+        } else {
+            await onRunning(nil)
+        }
+        services.append(.init(service: cameras, successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+}

@@ -1,0 +1,46 @@
+import Synchronization
+import VigilPipeline
+
+/// Per-camera metrics: frames read, scored and dropped, reconnects, scoring latency, and whether
+/// the camera streams. Counters follow the cameras' own counts, brought up to date at each scrape.
+extension ServerMetrics {
+    /// Brings the camera counters up to the statuses' counts (called when `/metrics` is scraped).
+    public func cameras(_ statuses: [CameraStatus]) {
+        for status in statuses {
+            let labels = [("camera", status.camera)]
+            let counts: [(String, String, UInt64)] = [
+                ("vigil_camera_frames_read_total", "Frames decoded from the camera's source", status.framesRead),
+                ("vigil_camera_frames_scored_total", "Frames scored by the model", status.framesScored),
+                ("vigil_camera_frames_dropped_total", "Frames not scored (the model or the fps limit was slower than the source)", status.framesDropped),
+                ("vigil_camera_scoring_failures_total", "Frames whose scoring failed", status.scoringFailures),
+                ("vigil_camera_reconnects_total", "Times the camera's source was reopened after a failure", status.reconnects),
+            ]
+            for (name, help, value) in counts {
+                let reported = cameraCounts.withLock { counts -> UInt64 in
+                    let key = "\(name)|\(status.camera)"
+                    let previous = counts[key] ?? 0
+                    counts[key] = max(previous, value)
+                    return previous
+                }
+                if value > reported {
+                    registry.makeCounter(name: name, labels: labels, help: help).increment(by: Int64(value - reported))
+                } else {
+                    _ = registry.makeCounter(name: name, labels: labels, help: help)
+                }
+            }
+            registry.makeGauge(name: "vigil_camera_streaming", labels: labels, help: "1 while the camera delivers frames")
+                .set(Double(status.state == .streaming ? 1 : 0))
+            registry.makeGauge(name: "vigil_camera_fps", labels: labels + [("stage", "in")], help: "Frames per second read (in) and scored (out)")
+                .set(status.inputFPS)
+            registry.makeGauge(name: "vigil_camera_fps", labels: labels + [("stage", "out")], help: "Frames per second read (in) and scored (out)")
+                .set(status.outputFPS)
+        }
+    }
+
+    /// Records one scored frame's scoring time.
+    public func cameraScored(camera: String, seconds: Double) {
+        registry.makeDurationHistogram(name: "vigil_camera_inference_duration_seconds", labels: [("camera", camera)],
+                                       buckets: Self.latencyBuckets, help: "Scoring time of one camera frame")
+            .record(.nanoseconds(Int64(seconds * 1e9)))
+    }
+}
