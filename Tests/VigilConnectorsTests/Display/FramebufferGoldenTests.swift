@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilCore
 import XCTest
 
 /// Payload → decision → matrix → framebuffer file, against bytes from scripts/make-display-goldens.py.

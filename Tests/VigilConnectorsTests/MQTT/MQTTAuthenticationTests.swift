@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// User name and password against a broker with a password file; the password never leaks.

@@ -1,4 +1,5 @@
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// Birth (`online` on every connect) and last will (`offline` when the client vanishes or stops).

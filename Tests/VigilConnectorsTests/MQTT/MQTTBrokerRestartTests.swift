@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// At-least-once delivery through a broker crash: SIGKILL mid-stream, restart on the same port.

@@ -1,4 +1,5 @@
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// Content, topics, retain and QoS 1 delivery against a real broker, seen by `mosquitto_sub`.

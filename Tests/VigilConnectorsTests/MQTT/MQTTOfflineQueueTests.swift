@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// The bounded outbox while no broker is reachable: overflow drops the oldest, the rest arrive in order.

@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// Receiving: MQTT 5 and 3.1.1 subscriptions, re-subscribed after a reconnect.

@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// mqtts:// against a broker with a TLS listener and a certificate made by `openssl` for the test.

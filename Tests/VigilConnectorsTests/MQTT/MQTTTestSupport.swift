@@ -1,5 +1,6 @@
 import Foundation
 import VigilConnectors
+import VigilTestSupport
 import XCTest
 
 /// Helpers shared by the MQTT tests (a namespace, so other test folders can use the same names).

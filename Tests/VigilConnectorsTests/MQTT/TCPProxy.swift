@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -7,11 +7,17 @@ import Glibc
 ///
 /// It prints each message as `MSG <retain> <topic> <payload>` (`-F`) and its debug log (`-d`),
 /// from which ``waitUntilSubscribed(timeout:)`` sees the SUBACK. Payloads must be one line of text.
-final class MosquittoSubscriber: @unchecked Sendable {
-    struct Message: Equatable {
-        let retain: Bool
-        let topic: String
-        let payload: String
+public final class MosquittoSubscriber: @unchecked Sendable {
+    public struct Message: Equatable {
+        public let retain: Bool
+        public let topic: String
+        public let payload: String
+
+        public init(retain: Bool, topic: String, payload: String) {
+            self.retain = retain
+            self.topic = topic
+            self.payload = payload
+        }
     }
 
     private let process = Process()
@@ -23,7 +29,7 @@ final class MosquittoSubscriber: @unchecked Sendable {
     /// Subscribes to `topics` at QoS 1 on 127.0.0.1:`port`. `clientID` with `durable` asks for a
     /// persistent session (`-c -i`), whose queued messages survive the subscriber's or (with
     /// persistence) the broker's restart. `arguments` are appended (credentials, TLS, `-V 5`...).
-    init(port: Int, topics: [String], clientID: String? = nil, durable: Bool = false, arguments: [String] = []) throws {
+    public init(port: Int, topics: [String], clientID: String? = nil, durable: Bool = false, arguments: [String] = []) throws {
         var args = ["-h", "127.0.0.1", "-p", "\(port)", "-q", "1", "-d", "-F", "MSG %r %t %p"]
         if let clientID { args += ["-i", clientID] }
         if durable { args.append("-c") }
@@ -60,10 +66,10 @@ final class MosquittoSubscriber: @unchecked Sendable {
     deinit { stop() }
 
     /// Everything printed so far.
-    var printed: String { lock.withLock { output } }
+    public var printed: String { lock.withLock { output } }
 
     /// The messages received so far, in arrival order.
-    var messages: [Message] { lock.withLock { received } }
+    public var messages: [Message] { lock.withLock { received } }
 
     private func append(_ text: String) {
         lock.withLock {
@@ -80,7 +86,7 @@ final class MosquittoSubscriber: @unchecked Sendable {
     }
 
     /// Waits until the broker acknowledged the subscription (SUBACK in the debug log).
-    func waitUntilSubscribed(count: Int = 1, timeout: Double = 15) throws {
+    public func waitUntilSubscribed(count: Int = 1, timeout: Double = 15) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if printed.components(separatedBy: "received SUBACK").count - 1 >= count { return }
@@ -92,7 +98,7 @@ final class MosquittoSubscriber: @unchecked Sendable {
 
     /// Waits until `condition` holds for the messages received; returns whether it did.
     @discardableResult
-    func wait(timeout: Double = 30, until condition: ([Message]) -> Bool) -> Bool {
+    public func wait(timeout: Double = 30, until condition: ([Message]) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if condition(messages) { return true }
@@ -102,7 +108,7 @@ final class MosquittoSubscriber: @unchecked Sendable {
     }
 
     /// Ends the process (SIGTERM) and waits for it.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()

@@ -8,25 +8,25 @@ import Glibc
 /// The broker's config, log and persistence file live in a fresh temporary directory, removed on
 /// `deinit`. Needs the Debian package `mosquitto`; tests call `MQTTTest.requireMosquitto()`
 /// first so that a machine without it skips with the reason instead of failing obscurely.
-final class MosquittoBroker: @unchecked Sendable {
-    let port: Int
-    let directory: URL
+public final class MosquittoBroker: @unchecked Sendable {
+    public let port: Int
+    public let directory: URL
     /// Lines appended to the config after the listener line (TLS files, password file...);
     /// read by each `start()`.
-    var extraConfig: [String]
+    public var extraConfig: [String]
     private let allowAnonymous: Bool
     private var process: Process?
 
     /// The broker's log file (log_type all).
-    var logURL: URL { directory.appendingPathComponent("mosquitto.log") }
+    public var logURL: URL { directory.appendingPathComponent("mosquitto.log") }
     /// What the broker logged so far.
-    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+    public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
     /// The persistence database the broker writes (autosave every second).
-    var persistenceURL: URL { directory.appendingPathComponent("mosquitto.db") }
+    public var persistenceURL: URL { directory.appendingPathComponent("mosquitto.db") }
 
-    static var isInstalled: Bool { executable("mosquitto") != nil }
+    public static var isInstalled: Bool { executable("mosquitto") != nil }
 
-    init(allowAnonymous: Bool = true, extraConfig: [String] = []) throws {
+    public init(allowAnonymous: Bool = true, extraConfig: [String] = []) throws {
         port = try Self.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-mosquitto-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -40,7 +40,7 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// Writes the config and starts the broker; returns once the port accepts connections.
-    func start() throws {
+    public func start() throws {
         var lines = [
             "listener \(port) 127.0.0.1",
         ]
@@ -76,13 +76,13 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// SIGTERM (the broker saves its persistence file) and waits for exit.
-    func stop() { signal(SIGTERM) }
+    public func stop() { signal(SIGTERM) }
 
     /// SIGKILL: the broker vanishes without closing anything cleanly or saving.
-    func kill() { signal(SIGKILL) }
+    public func kill() { signal(SIGKILL) }
 
     /// Starts again on the same port (after `stop()` or `kill()`).
-    func restart() throws {
+    public func restart() throws {
         if process?.isRunning == true { stop() }
         try start()
     }
@@ -95,7 +95,7 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// A TCP port nothing listens on now (bound to port 0, then released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -113,7 +113,7 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// True when something accepts TCP connections on 127.0.0.1:`port`.
-    static func accepts(port: Int) -> Bool {
+    public static func accepts(port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
@@ -128,7 +128,7 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// The full path of a program on PATH, or nil.
-    static func executable(_ name: String) -> URL? {
+    public static func executable(_ name: String) -> URL? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
         let dirs = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
         return dirs.map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
@@ -136,7 +136,7 @@ final class MosquittoBroker: @unchecked Sendable {
     }
 }
 
-struct MosquittoTestError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
+public struct MosquittoTestError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
 }
