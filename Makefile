@@ -4,7 +4,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/vigil
 
-.PHONY: run test build deps test-deps bench demo-model protos clean
+.PHONY: run test build deps test-deps bench bench-cameras demo-model demo-video protos clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -15,10 +15,10 @@ test-deps:
 build: deps
 	$(SWIFT) build -c release --product vigil
 
-# The main job: the prediction server on the bundled demo model at http://127.0.0.1:8080
-# (test page at /ui). Ctrl-C or SIGTERM stops it cleanly.
+# The main job: `vigil run` on its embedded default — the demo camera (demo/video.mp4) scored by
+# the demo model, dashboard at http://127.0.0.1:8080/dashboard. Ctrl-C or SIGTERM stops it cleanly.
 run: build
-	$(RELEASE_BIN) serve --model demo=demo/model --host 127.0.0.1 --port 8080
+	$(RELEASE_BIN) run
 
 # Tests run optimised: the model tests push real networks through the engine.
 test: test-deps
@@ -27,8 +27,14 @@ test: test-deps
 bench: build
 	Benchmarks/compare.sh
 
+bench-cameras: build
+	Benchmarks/cameras.py
+
 demo-model: build
 	$(RELEASE_BIN) demo-model --out demo/model
+
+demo-video: build
+	scripts/make-demo-video.sh
 
 protos:
 	scripts/generate-protos.sh
