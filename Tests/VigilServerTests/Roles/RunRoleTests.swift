@@ -35,11 +35,15 @@ final class RunRoleTests: XCTestCase {
         let broker = try MosquittoBroker()
         try broker.start()
         defer { broker.stop() }
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/#"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/#", "homeassistant/#"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
 
-        let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", config(broker: broker, videos: videos).path],
+        let configFile = config(broker: broker, videos: videos, extra: "")
+        try String(contentsOf: configFile, encoding: .utf8)
+            .replacingOccurrences(of: "  keep_alive: 5\n", with: "  keep_alive: 5\n  home_assistant: true\n")
+            .write(to: configFile, atomically: true, encoding: .utf8)
+        let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", configFile.path],
                                      environment: ["LOG_LEVEL": "warning"])
         defer { vigil.terminate() }
         func predictions(_ camera: String) -> [[String: Any]] {
@@ -80,6 +84,13 @@ final class RunRoleTests: XCTestCase {
         XCTAssertTrue(subscriber.printed.contains("vigil/cam1/red shape 1\n"), subscriber.printed)
         XCTAssertTrue(subscriber.printed.contains("vigil/cam1/green shape 1\n"), subscriber.printed)
         XCTAssertTrue(subscriber.messages.contains { $0.topic == "vigil/cam2/status" && $0.payload.contains("\"state\":\"ended\"") })
+
+        // Home Assistant discovery: one retained sensor per camera and tag, pointing at the count topic.
+        let discovery = try XCTUnwrap(subscriber.messages.first { $0.topic == "homeassistant/sensor/e2e_cam1_red_shape/config" },
+                                      subscriber.printed)
+        let sensor = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(discovery.payload.utf8))) as? [String: Any])
+        XCTAssertEqual(sensor["state_topic"] as? String, "vigil/cam1/red shape")
+        XCTAssertEqual(sensor["availability_topic"] as? String, "vigil/available")
 
         // SIGTERM: a clean stop says offline itself.
         XCTAssertEqual(vigil.terminate(), 0, vigil.printed)
