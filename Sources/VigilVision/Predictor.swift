@@ -14,7 +14,8 @@ public final class Predictor: @unchecked Sendable {
     private let preprocessor: Preprocessor
     private let outputIndex: Int
     private let outputShape: [Int]
-    private let decode: (UnsafeBufferPointer<Float>) -> [Prediction]
+    /// Output -> predictions; the size is the upright image's (nil for a ready-made tensor).
+    private let decode: (UnsafeBufferPointer<Float>, _ imageSize: (width: Int, height: Int)?) -> [Prediction]
 
     public init(bundle: ModelBundle, threads: Int = SessionOptions.defaultThreads) throws {
         self.bundle = bundle
@@ -30,11 +31,17 @@ public final class Predictor: @unchecked Sendable {
         switch bundle.task {
         case .classification(let activation):
             let decoder = ClassificationDecoder(labels: bundle.labels, activation: activation)
-            decode = { decoder.decode($0) }
+            decode = { scores, _ in decoder.decode(scores) }
         case .yoloDetection(let settings):
             let decoder = YoloDecoder(settings: settings, labels: bundle.labels)
             let shape = outputShape
-            decode = { decoder.decode($0, shape: shape) }
+            decode = { grid, _ in decoder.decode(grid, shape: shape) }
+        case .autoMLYolo(let settings):
+            let scaleUp = if case .letterbox(let scaleUp) = bundle.contract.resizing { scaleUp } else { false }
+            let decoder = AutoMLYoloDecoder(settings: settings, labels: bundle.labels, inputWidth: bundle.contract.width,
+                                            inputHeight: bundle.contract.height, scaleUp: scaleUp)
+            let rows = outputShape[1]
+            decode = { output, size in decoder.decode(output, rows: rows, imageSize: size) }
         }
     }
 
@@ -51,10 +58,11 @@ public final class Predictor: @unchecked Sendable {
     public func predict(_ image: DecodedImage) -> [Prediction] {
         preprocessor.run(image, into: session.inputBuffer(0).baseAddress!)
         session.run()
-        return decode(session.outputBuffer(outputIndex))
+        return decode(session.outputBuffer(outputIndex), Preprocessor.standardOrientedSize(image))
     }
 
-    /// Runs the model on a tensor already preprocessed (e.g. a reference `.input.npy`).
+    /// Runs the model on a tensor already preprocessed (e.g. a reference `.input.npy`). Letterbox
+    /// detectors then take the tensor as the whole image: boxes are normalised to the input size.
     public func predict(tensor: [Float]) throws -> [Prediction] {
         let input = session.inputBuffer(0)
         guard tensor.count == input.count else {
@@ -62,7 +70,7 @@ public final class Predictor: @unchecked Sendable {
         }
         _ = input.update(from: tensor)
         session.run()
-        return decode(session.outputBuffer(outputIndex))
+        return decode(session.outputBuffer(outputIndex), nil)
     }
 
     /// The raw scores (or grid) of the last run.

@@ -112,7 +112,8 @@ struct BundleLoader {
 
         let graph = model.graph
         let resolution = try IOResolution(graph: graph, file: modelURL.path, metadata: metadata)
-        let contract = try ContractDetection.detect(kind: kind, input: resolution.input, metadata: metadata, file: modelURL.path)
+        try TaskDetection.rejectDynamicAutoMLDetection(graph: graph, kind: kind, file: modelURL.path)
+        var contract = try ContractDetection.detect(kind: kind, input: resolution.input, metadata: metadata, file: modelURL.path)
         // Prepare once at the contract's size to learn the output shape.
         let probe: InferenceSession
         do {
@@ -126,6 +127,7 @@ struct BundleLoader {
         }
         let task = try TaskDetection.detect(outputShape: outputInfo.shape, graph: graph, output: outputInfo.name,
                                             labelCount: labels?.count, metadata: metadata, kind: kind, file: modelURL.path)
+        if case .autoMLYolo = task { contract = try ContractDetection.autoMLYolo(input: resolution.input, file: modelURL.path) }
         let classCount = task.classCount(outputShape: outputInfo.shape)
         var labelsAreGeneric = false
         if labels == nil {

@@ -7,7 +7,8 @@ import VigilEngine
 ///
 /// Recognised layouts (models/README.md):
 /// - Custom Vision ONNX export: `model.onnx` (+ `labels.txt`; 2018 files carry labels in ZipMap);
-/// - Azure ML AutoML for images: `model.onnx` + `labels.json`;
+/// - Azure ML AutoML for images: `model.onnx` + `labels.json` (classification, and object
+///   detection in its YOLOv5 flavour);
 /// - any ONNX classifier or detector, with labels from `labels.txt` or generic names.
 public struct ModelBundle: Sendable {
     public enum Kind: String, Sendable {

@@ -5,17 +5,22 @@ public enum ModelTask: Sendable, Equatable, CustomStringConvertible {
     case classification(activation: ScoreActivation?)
     /// Custom Vision's YOLOv2 grid [1, A·(5+C), H, W] (NCHW) or [1, H, W, A·(5+C)] (NHWC).
     case yoloDetection(YoloSettings)
+    /// Azure ML AutoML for images YOLOv5 rows [1, N, 5+C]: cx, cy, w, h in letterboxed input
+    /// pixels, objectness, C class scores (see `AutoMLYoloDecoder`).
+    case autoMLYolo(AutoMLYoloSettings)
 
     public var description: String {
         switch self {
         case .classification: return "classification"
-        case .yoloDetection: return "object detection"
+        case .yoloDetection, .autoMLYolo: return "object detection"
         }
     }
 
     public var isDetection: Bool {
-        if case .yoloDetection = self { return true }
-        return false
+        switch self {
+        case .classification: return false
+        case .yoloDetection, .autoMLYolo: return true
+        }
     }
 }
 

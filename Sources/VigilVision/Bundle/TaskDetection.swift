@@ -5,6 +5,9 @@ import VigilEngine
 enum TaskDetection {
     static func detect(outputShape: [Int], graph: Graph, output: String, labelCount: Int?, metadata: [String: String],
                        kind: ModelBundle.Kind, file: String) throws -> ModelTask {
+        if kind == .autoML, outputShape.count == 3 {
+            return try autoMLYolo(outputShape: outputShape, output: output, labelCount: labelCount, metadata: metadata, file: file)
+        }
         let method = metadata["CustomVision.Postprocess.Method"]
         if outputShape.count == 4 {
             var settings = YoloSettings()
@@ -70,6 +73,8 @@ extension ModelTask {
         case .yoloDetection(let settings):
             let channels = settings.channelsLast ? outputShape[3] : outputShape[1]
             return channels / settings.anchors.count - 5
+        case .autoMLYolo:
+            return outputShape[2] - 5
         }
     }
 }

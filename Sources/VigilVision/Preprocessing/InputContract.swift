@@ -49,6 +49,14 @@ public struct InputContract: Sendable, Hashable {
         resizing: .resizeThenCenterCrop(resize: 256, filter: .bicubic),
         pixelScale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
 
+    /// Azure ML AutoML for images YOLOv5 object-detection input (`yolo_onnx_preprocessing_utils.py`
+    /// `preprocess`): RGB NCHW, letterboxed without enlarging, /255, no mean or std. 640×640 is the
+    /// docs' default `img_size`; a bundle uses its graph's static input size.
+    public static func autoMLObjectDetectionYolo(width: Int = 640, height: Int = 640) -> InputContract {
+        InputContract(width: width, height: height, layout: .nchw, colorOrder: .rgb, resizing: .letterbox(scaleUp: false),
+                      pixelScale: 1 / 255)
+    }
+
     /// Number of floats in the batch-1 tensor.
     public var elementCount: Int { width * height * 3 }
 
@@ -76,7 +84,7 @@ public struct InputContract: Sendable, Hashable {
             guard width <= side, height <= side else {
                 throw fail("resizing", "the Custom Vision crop takes at most \(side)×\(side) from its \(side)-pixel square, not \(width)×\(height)")
             }
-        case .stretch:
+        case .stretch, .letterbox:
             break
         case .resizeThenCenterCrop(let resize, _):
             guard resize >= width, resize >= height, resize <= 16384 else {
@@ -122,4 +130,9 @@ public enum Resizing: Sendable, Hashable {
     /// `round((resize − size) / 2)` (Python rounding, half to even), after the standard EXIF
     /// transpose: Azure AutoML for Images sample code.
     case resizeThenCenterCrop(resize: Int, filter: ResampleFilter)
+    /// Aspect-preserving fit into width × height, centred and padded with grey 114, after the
+    /// standard EXIF transpose (as `cv2.imread` does): Azure AutoML for Images YOLO sample code
+    /// (see `Letterbox`). The resize is OpenCV's INTER_LINEAR; `scaleUp` false (AutoML's choice)
+    /// leaves images smaller than the input at their own size.
+    case letterbox(scaleUp: Bool)
 }

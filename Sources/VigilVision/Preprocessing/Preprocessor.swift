@@ -12,14 +12,14 @@ import VigilImage
 ///   carrying an eXIf chunk; the seed's arithmetic applies to any value (0 does nothing, 9+
 ///   transposes). Grayscale, CMYK, palette and alpha images are converted first and never
 ///   rotated (`case-gray-exif6.jpg`).
-/// * `.stretch` and `.resizeThenCenterCrop` apply the standard EXIF transpose
+/// * `.stretch`, `.resizeThenCenterCrop` and `.letterbox` apply the standard EXIF transpose
 ///   (`ImageOps.exif_transpose`): orientations 2...8, whatever the source mode; other values
 ///   are ignored.
 ///
 /// Per frame, the Custom Vision path allocates nothing unless the image needs orienting or
 /// capping (then one intermediate image per step); the 256×256 square is never materialised:
-/// only the cropped window is interpolated, straight into `output`. The Pillow-resize paths
-/// allocate their resized image.
+/// only the cropped window is interpolated, straight into `output`. The Pillow-resize and
+/// letterbox paths allocate their resized image.
 public struct Preprocessor: Sendable {
     public let contract: InputContract
     /// Floats written by `run`: width × height × 3.
@@ -68,6 +68,12 @@ public struct Preprocessor: Sendable {
                         left: CenterCrop.pillowOrigin(source: side, target: contract.width),
                         top: CenterCrop.pillowOrigin(source: side, target: contract.height),
                         into: output)
+        case .letterbox(let scaleUp):
+            let upright = Self.standardOriented(image)
+            let box = Letterbox(sourceWidth: upright.width, sourceHeight: upright.height,
+                                targetWidth: contract.width, targetHeight: contract.height, scaleUp: scaleUp)
+            let resized = box.keepsSize ? upright : OpenCVLinearResize.resize(upright, width: box.resizedWidth, height: box.resizedHeight)
+            writeLetterbox(resized, left: box.left, top: box.top, into: output)
         }
     }
 
@@ -94,6 +100,14 @@ public struct Preprocessor: Sendable {
     public static func standardOriented(_ image: DecodedImage) -> RGBImage {
         guard let orientation = image.exifOrientation, (2...8).contains(orientation) else { return image.image }
         return image.image.oriented(exifOrientation: orientation)
+    }
+
+    /// The size of `standardOriented(image)`, without orienting it (orientations 5...8 swap sides).
+    public static func standardOrientedSize(_ image: DecodedImage) -> (width: Int, height: Int) {
+        if let orientation = image.exifOrientation, (5...8).contains(orientation) {
+            return (image.image.height, image.image.width)
+        }
+        return (image.image.width, image.image.height)
     }
 
     /// Tensor offsets: element (c, y, x) lives at c·channelStride + (y·width + x)·pixelStride.
@@ -148,6 +162,33 @@ public struct Preprocessor: Sendable {
                         let at = (y * width + x) * pixelStride
                         for c in 0..<3 {
                             output[at + c * channelStride] = table[c * 256 + Int(pixels[source + sourceChannel[c]])]
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Preprocessor {
+    /// Fills the tensor with the letterbox grey and copies `image` in with its top-left corner at
+    /// (left, top), as `cv2.copyMakeBorder(..., BORDER_CONSTANT, value=(114, 114, 114))` does.
+    private func writeLetterbox(_ image: RGBImage, left: Int, top: Int, into output: UnsafeMutablePointer<Float>) {
+        let width = contract.width, height = contract.height
+        let (channelStride, pixelStride) = strides
+        let pad = Int(Letterbox.padValue)
+        image.pixels.withUnsafeBufferPointer { pixels in
+            byteTable.withUnsafeBufferPointer { table in
+                for y in 0..<height {
+                    let sourceY = y - top
+                    for x in 0..<width {
+                        let sourceX = x - left
+                        let at = (y * width + x) * pixelStride
+                        if sourceY >= 0, sourceY < image.height, sourceX >= 0, sourceX < image.width {
+                            let source = (sourceY * image.width + sourceX) * 3
+                            for c in 0..<3 { output[at + c * channelStride] = table[c * 256 + Int(pixels[source + sourceChannel[c]])] }
+                        } else {
+                            for c in 0..<3 { output[at + c * channelStride] = table[c * 256 + pad] }
                         }
                     }
                 }
