@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries from Debian -dev packages, each behind a thin shim.
@@ -46,7 +48,7 @@ let package = Package(
             "VigilEngine",
             .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         ]),
-        // Domain value types: Prediction, Detection, BoundingBox, NumpyArray.
+        // Domain value types: Prediction, BoundingBox, Event, Clip, NumpyArray, prediction payloads.
         .target(name: "VigilCore"),
         // Still-image decoding (JPEG, PNG, BMP) and EXIF orientation.
         .target(name: "VigilImage", dependencies: ["CTurboJPEG", "CPNG"]),
@@ -58,8 +60,17 @@ let package = Package(
         .target(name: "VigilPipeline", dependencies: [
             "VigilMedia", "VigilVision", "VigilImage", "VigilCore", .product(name: "Logging", package: "swift-log"),
         ]),
-        // Ways out: MQTT (libmosquitto), Dapr pub/sub, LED-matrix and terminal displays.
-        .target(name: "VigilConnectors", dependencies: ["CMosquitto", "VigilCore", .product(name: "Logging", package: "swift-log")]),
+        // Local record of events, snapshots, clips and the upload outbox (GRDB, SQLite in WAL mode); retention planning.
+        .target(name: "VigilStore", dependencies: [
+            "VigilCore",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // Ways out: MQTT (libmosquitto), Dapr pub/sub, LED-matrix and terminal displays, cloud uploads (S3, Azure Blob).
+        .target(name: "VigilConnectors", dependencies: [
+            "CMosquitto", "VigilCore",
+            .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The Custom-Vision-compatible prediction server: routes, model registry, metrics, pages, dashboard.
         .target(name: "VigilServer", dependencies: [
             "VigilVision", "VigilCore", "VigilImage", "VigilPipeline",
@@ -101,6 +112,7 @@ let package = Package(
                         "VigilConnectors", "VigilCore", "VigilTestSupport", .product(name: "Logging", package: "swift-log")],
                     exclude: ["Display/Goldens"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
+        .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
         .testTarget(name: "VigilAppTests", dependencies: ["VigilApp", "VigilTestSupport"]),
     ]
 )

@@ -7,8 +7,9 @@ set -euo pipefail
 build=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev zlib1g-dev
        libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavdevice-dev libmosquitto-dev)
 # Tests start real peers: ffmpeg makes videos, Mosquitto is the broker, GStreamer's RTSP server
-# (through python3-gi) serves RTSP, openssl makes TLS certificates, Chromium loads the pages.
-test=(chromium fonts-dejavu-core python3 python3-websocket ffmpeg mosquitto mosquitto-clients openssl
+# (through python3-gi) serves RTSP, openssl makes TLS certificates, Chromium loads the pages,
+# python3-venv holds moto (S3 server, from PyPI) for the upload tests.
+test=(chromium fonts-dejavu-core python3 python3-venv python3-websocket ffmpeg mosquitto mosquitto-clients openssl
       python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 
 want=("${build[@]}")
