@@ -2,7 +2,8 @@
 //
 // Vigil: custom vision at the edge. Dependencies point one way:
 //   C shims -> VigilKernels -> VigilEngine -> VigilONNX/VigilTensorFlow -> VigilVision
-//   VigilMedia (FFmpeg sources) + VigilVision -> VigilPipeline -> VigilServer -> VigilApp -> vigil
+//   VigilMedia (FFmpeg sources, clips) + VigilVision -> VigilPipeline -> VigilServer -> VigilApp -> vigil
+//   VigilStore (GRDB: events, clips, uploads) -> VigilServer
 //   VigilConnectors (MQTT, Dapr, displays) -> VigilApp
 //   VigilCore (domain values) and VigilImage (still-image codecs) sit beside them.
 import PackageDescription
@@ -73,7 +74,7 @@ let package = Package(
         ]),
         // The Custom-Vision-compatible prediction server: routes, model registry, metrics, pages, dashboard.
         .target(name: "VigilServer", dependencies: [
-            "VigilVision", "VigilCore", "VigilImage", "VigilPipeline",
+            "VigilVision", "VigilCore", "VigilImage", "VigilPipeline", "VigilStore",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -81,7 +82,7 @@ let package = Package(
         ], resources: [.copy("Resources/ui")]),
         // Configuration loading (YAML + VIGIL_* variables) and the composition root of the roles.
         .target(name: "VigilApp", dependencies: [
-            "VigilPipeline", "VigilConnectors", "VigilServer", "VigilMedia",
+            "VigilPipeline", "VigilConnectors", "VigilServer", "VigilMedia", "VigilStore",
             .product(name: "Yams", package: "Yams"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +90,7 @@ let package = Package(
         ]),
         // The thin executable: commands only.
         .executableTarget(name: "vigil", dependencies: [
-            "VigilVision", "VigilServer", "VigilApp", "VigilImage",
+            "VigilVision", "VigilServer", "VigilApp", "VigilImage", "VigilStore", "VigilCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -61,6 +61,10 @@ public struct CameraConfiguration: Sendable, Equatable {
     public var resizeHeight: Int?
     /// Frames sent to a remote endpoint are converted to grey first (CONVERT_TO_GRAY).
     public var convertToGray: Bool = false
+    /// What makes an event on this camera; nil (default): no events.
+    public var events: EventRules?
+    /// Record a clip per event (needs `events`). Default true when events are on.
+    public var recordsClips: Bool = true
 
     public init(name: String, source: String) {
         self.name = name

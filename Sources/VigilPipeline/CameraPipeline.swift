@@ -21,12 +21,20 @@ public final class CameraPipeline: Sendable {
     private let finished = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
 
-    public init(configuration: CameraConfiguration, scorer: FrameScorer, sinks: [PipelineSink], logger: Logger) throws {
+    /// Every frame the pipeline takes from the source, before sampling (a clip recorder encoding
+    /// sources that are not H.264/H.265 needs them); called on the camera's thread.
+    private let frameObserver: (@Sendable (Frame) -> Void)?
+
+    /// `packetObserver` sees the source's encoded packets on its reading thread (clip pre-roll).
+    public init(configuration: CameraConfiguration, scorer: FrameScorer, sinks: [PipelineSink], logger: Logger,
+                packetObserver: PacketObserver? = nil, frameObserver: (@Sendable (Frame) -> Void)? = nil) throws {
         self.configuration = configuration
         self.scorer = scorer
         self.sinks = sinks
         self.logger = logger
-        source = FrameSource(spec: try SourceSpec(parsing: configuration.source), options: Self.sourceOptions(configuration), logger: logger)
+        self.frameObserver = frameObserver
+        source = FrameSource(spec: try SourceSpec(parsing: configuration.source), options: Self.sourceOptions(configuration),
+                             logger: logger, packetObserver: packetObserver)
         state = Mutex(CameraStatus(camera: configuration.name, source: source.spec.redacted, model: scorer.modelName))
     }
 
@@ -97,6 +105,7 @@ public final class CameraPipeline: Sendable {
                 if sourceStatus.state.isFinal { break }
                 continue
             }
+            frameObserver?(frame)
             let skippedBySource = lastSequence == 0 ? frame.sequence - 1 : frame.sequence - lastSequence - 1
             lastSequence = frame.sequence
             let time = now()

@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 import VigilPipeline
+import VigilStore
 import VigilVision
 
 /// `vigil serve`: the Custom-Vision-compatible prediction server on Hummingbird.
@@ -17,11 +18,15 @@ public final class PredictionServer: Sendable {
     public let metrics = ServerMetrics()
     /// The cameras' live state when the server runs inside `vigil run` (the dashboard); nil for `vigil serve`.
     public let live: LiveView?
+    /// The event database when cameras record events (the events API and page); nil otherwise.
+    public let events: EventStore?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, live: LiveView? = nil, logger: Logger = Logger(label: "vigil.serve")) throws {
+    public init(configuration: ServerConfiguration, live: LiveView? = nil, events: EventStore? = nil,
+                logger: Logger = Logger(label: "vigil.serve")) throws {
         self.configuration = configuration
         self.live = live
+        self.events = events
         self.logger = logger
         let metrics = self.metrics
         registry = try ModelRegistry(models: configuration.models, workers: configuration.workers,
@@ -37,6 +42,7 @@ public final class PredictionServer: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         addRoutes(to: router)
         if let live { addDashboardRoutes(to: router, live: live) }
+        if let events { addEventRoutes(to: router, store: events) }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),

@@ -37,5 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var daprPubSub: String = "customvisionpubsub"
     public var daprTopic: String = "camera_capture_predict_topic"
 
+    /// The storage cap the events page shows usage against (bytes); nil: no cap.
+    public var storageCap: Int64?
+
     public init() {}
 }

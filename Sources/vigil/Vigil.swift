@@ -9,5 +9,5 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "Run Azure Custom Vision and AutoML image models at the edge.",
         version: version,
-        subcommands: [Run.self, Serve.self, Capture.self, DisplayCommand.self, Predict.self, Inspect.self, Bench.self, Infer.self, DemoModelCommand.self, ConfigCommand.self])
+        subcommands: [Run.self, Serve.self, Capture.self, DisplayCommand.self, Predict.self, Inspect.self, Bench.self, Infer.self, DemoModelCommand.self, ConfigCommand.self, EventsCommand.self, UploadsCommand.self])
 }

@@ -36,6 +36,7 @@ extension VigilConfiguration {
             self.node = node
         }
         try readServer(root.section("server"))
+        try readStorage(root.section("storage"), baseDirectory: baseDirectory)
         try readModels(root, baseDirectory: baseDirectory)
         try readCameras(root, baseDirectory: baseDirectory)
         try readMQTT(root.section("mqtt"))
@@ -108,6 +109,10 @@ extension VigilConfiguration {
                 throw item.fail(camera.resizeWidth == nil ? "resize_width" : "resize_height", "give both resize_width and resize_height")
             }
             if let gray = try item.bool("gray") { camera.convertToGray = gray }
+            if let events = try readEvents(item.section("events")) {
+                camera.events = events.rules
+                camera.recordsClips = events.clips
+            }
             if camera.endpoint == nil {
                 if let model = camera.model {
                     guard server.models.contains(where: { $0.name == model }) else {

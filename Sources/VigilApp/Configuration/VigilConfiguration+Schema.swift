@@ -37,7 +37,28 @@ extension VigilConfiguration {
             ("resize_width", .value(.integer, default: "none", doc: "Resize frames to this width before remote scoring (RESIZE_WIDTH).")),
             ("resize_height", .value(.integer, default: "none", doc: "Resize frames to this height before remote scoring (RESIZE_HEIGHT).")),
             ("gray", .value(.boolean, default: "false", doc: "Convert frames to grey before remote scoring (CONVERT_TO_GRAY).")),
+            ("events", .object(doc: "Turn detections into events with a snapshot and a clip (off unless this section is present).", [
+                ("labels", .value(.stringList, default: "every label", doc: "Tags that make events.")),
+                ("min_score", .value(.number, default: "0.5", doc: "Predictions below this probability are ignored.")),
+                ("min_frames", .value(.integer, default: "2", doc: "Consecutive scored frames with a match before an event starts (debounce).")),
+                ("quiet_seconds", .value(.number, default: "5", doc: "Seconds without a match after which the event ends.")),
+                ("cooldown_seconds", .value(.number, default: "0", doc: "Seconds after an event ends before a new one of the same label may start.")),
+                ("snapshots", .value(.boolean, default: "true", doc: "Keep the best frame as JPEG, with and without boxes.")),
+                ("clips", .value(.boolean, default: "true", doc: "Record a clip (pre-roll + event + post-roll) per event.")),
+                ("zones", .map(doc: "Named polygons; when any is set, a detection counts only if its box's bottom-centre is inside one.", .object(doc: "A zone.", [
+                    ("points", .value(.stringList, default: "required", doc: "At least three `x,y` points, normalised 0..1 of the frame.")),
+                ]))),
+            ])),
         ]))),
+        ("storage", .object(doc: "Where events, snapshots and clips are kept, and for how long.", [
+            ("path", .value(.path, default: "vigil-data (beside the config file)", doc: "Folder for the event database, snapshots and clips.")),
+            ("pre_roll", .value(.number, default: "5", doc: "Seconds of video kept before an event starts (up to 60).")),
+            ("post_roll", .value(.number, default: "5", doc: "Seconds of video kept after an event ends.")),
+            ("snapshot_days", .value(.number, default: "30", doc: "Snapshots older than this are deleted.")),
+            ("clip_days", .value(.number, default: "7", doc: "Clips older than this are deleted.")),
+            ("max_bytes", .value(.integer, default: "no cap", doc: "Total size cap of snapshots and clips; over it, uploaded files go first, then the oldest.")),
+            ("min_free_bytes", .value(.integer, default: "1000000000", doc: "Free disk space kept; under it, files are deleted as for the cap.")),
+        ])),
         ("mqtt", .object(doc: "Publish predictions to an MQTT broker (off unless `url` is set).", [
             ("url", .value(.url, default: "none (MQTT off)", doc: "`mqtt://host:1883` or `mqtts://host:8883`; `user:password@` allowed.", secret: true)),
             ("client_id", .value(.string, default: "vigil-<node>", doc: "MQTT client id.")),

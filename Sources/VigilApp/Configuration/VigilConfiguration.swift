@@ -2,6 +2,7 @@ import Foundation
 import VigilConnectors
 import VigilPipeline
 import VigilServer
+import VigilStore
 
 /// Everything `vigil run` does, as read from vigil.yaml and `VIGIL_*` variables.
 ///
@@ -20,6 +21,8 @@ public struct VigilConfiguration: Sendable {
     public var homeAssistant = false
     public var dapr = DaprConfiguration()
     public var display = DisplayConfiguration()
+    /// Where events, snapshots and clips are kept (used when a camera has `events`).
+    public var storage = EventStorageConfiguration(directory: URL(fileURLWithPath: "vigil-data"))
     /// Print every camera's prediction message on standard output (the seed's VERBOSE). Default false.
     public var printsPredictions = false
 

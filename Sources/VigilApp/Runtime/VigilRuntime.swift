@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import VigilConnectors
 import VigilPipeline
 import VigilServer
@@ -17,6 +18,8 @@ public final class VigilRuntime: Sendable {
     let mqtt: MQTTPublishing?
     let dapr: DaprPublisher?
     let displays: DisplaySink?
+    /// Events, snapshots and clips; nil when no camera has `events`.
+    public let events: EventRecorder?
     let logger: Logger
 
     /// Loads the models and opens nothing yet; errors name what failed (a model, a camera source).
@@ -27,7 +30,17 @@ public final class VigilRuntime: Sendable {
         live = LiveView(cameras: configuration.cameras.map {
             CameraStatus(camera: $0.name, source: URLRedaction.redact($0.source), model: $0.endpoint?.host ?? $0.model ?? configuration.server.models.first?.name ?? "")
         })
-        server = try PredictionServer(configuration: configuration.server, live: live, logger: logger)
+        // Events first: the server's event API reads their store. Their messages go out over MQTT,
+        // which is set up once the models (and so the tags for discovery) are loaded.
+        let eventOutlet = Mutex<MQTTPublishing?>(nil)
+        if configuration.cameras.contains(where: { $0.events != nil }) {
+            events = try EventRecorder(storage: configuration.storage, cameras: configuration.cameras, logger: logger) { message in
+                eventOutlet.withLock { $0 }?.publishEvent(message)
+            }
+        } else {
+            events = nil
+        }
+        server = try PredictionServer(configuration: configuration.server, live: live, events: events?.store, logger: logger)
 
         var sinks: [PipelineSink] = [live, MetricsSink(metrics: server.metrics)]
         if configuration.printsPredictions { sinks.append(PrintSink()) }
@@ -38,6 +51,7 @@ public final class VigilRuntime: Sendable {
                                                 homeAssistant: configuration.homeAssistant, logger: logger)
             mqtt = publishing
             sinks.append(publishing)
+            eventOutlet.withLock { $0 = publishing }
         } else {
             mqtt = nil
         }
@@ -50,6 +64,8 @@ public final class VigilRuntime: Sendable {
         }
         displays = try DisplaySink.make(configuration.display, logger: logger)
         if let displays { sinks.append(displays) }
+        let events = self.events
+        if let events { sinks.append(events) }
 
         let registry = server.registry, pool = server.pool
         pipelines = try configuration.cameras.map { camera in
@@ -60,7 +76,9 @@ public final class VigilRuntime: Sendable {
             } else {
                 scorer = EmbeddedScorer(registry: registry, pool: pool, modelName: camera.model ?? registry.defaultName)
             }
-            return try CameraPipeline(configuration: camera, scorer: scorer, sinks: sinks, logger: logger)
+            return try CameraPipeline(configuration: camera, scorer: scorer, sinks: sinks, logger: logger,
+                                      packetObserver: events?.packetObserver(for: camera.name),
+                                      frameObserver: events?.frameObserver(for: camera.name))
         }
         live.attach(pipelines)
     }
@@ -77,8 +95,9 @@ public final class VigilRuntime: Sendable {
     /// `onRunning` receives the HTTP port once the server listens (nil when the server is off).
     public func run(onRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) async throws {
         mqtt?.start()
-        let cameras = CameraService(pipelines: pipelines, endsWhenCamerasEnd: endsWhenCamerasEnd) { [live, mqtt, dapr, displays] in
+        let cameras = CameraService(pipelines: pipelines, endsWhenCamerasEnd: endsWhenCamerasEnd) { [live, mqtt, dapr, displays, events] in
             live.close()
+            events?.close()
             displays?.clear()
             dapr?.stop()
             mqtt?.stop()

@@ -74,6 +74,11 @@ final class MQTTPublishing: PipelineSink {
         }
     }
 
+    /// An event message on `<prefix>/events` (QoS 1, not retained).
+    func publishEvent(_ json: String) {
+        send(topic: topics.events, payload: json, qos: 1, retain: false)
+    }
+
     func cameraStatusChanged(_ status: CameraStatus) {
         send(topic: topics.status(camera: status.camera), payload: status.json(), qos: 1, retain: true)
     }
