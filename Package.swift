@@ -114,6 +114,8 @@ let package = Package(
                     exclude: ["Display/Goldens"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
-        .testTarget(name: "VigilAppTests", dependencies: ["VigilApp", "VigilTestSupport"]),
+        .testTarget(name: "VigilAppTests", dependencies: [
+            "VigilApp", "VigilTestSupport", "VigilStore", "VigilCore", .product(name: "Logging", package: "swift-log"),
+        ]),
     ]
 )

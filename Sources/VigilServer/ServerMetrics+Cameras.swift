@@ -1,5 +1,6 @@
 import Synchronization
 import VigilPipeline
+import VigilStore
 
 /// Per-camera metrics: frames read, scored and dropped, reconnects, scoring latency, and whether
 /// the camera streams. Counters follow the cameras' own counts, brought up to date at each scrape.
@@ -42,5 +43,15 @@ extension ServerMetrics {
         registry.makeDurationHistogram(name: "vigil_camera_inference_duration_seconds", labels: [("camera", camera)],
                                        buckets: Self.latencyBuckets, help: "Scoring time of one camera frame")
             .record(.nanoseconds(Int64(seconds * 1e9)))
+    }
+}
+
+extension ServerMetrics {
+    /// Bytes of snapshots and clips kept on the device (brought up to date at each scrape).
+    public func storage(_ usage: StorageUsage) {
+        for (kind, bytes) in [("snapshot", usage.snapshotBytes), ("clip", usage.clipBytes)] {
+            registry.makeGauge(name: "vigil_storage_bytes", labels: [("kind", kind)], help: "Bytes of event snapshots and clips stored")
+                .set(Double(bytes))
+        }
     }
 }

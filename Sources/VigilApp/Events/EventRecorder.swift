@@ -30,7 +30,9 @@ public final class EventRecorder: PipelineSink {
     private let queue = DispatchQueue(label: "vigil.events")
     private let publish: @Sendable (String) -> Void
     private let onClipFinished: @Sendable (Clip) -> Void
-    private let logger: Logger
+    let logger: Logger
+    /// Seconds between retention passes (also one at start).
+    static let retentionInterval = 60
     /// Signalled by `close` to end the ticking thread.
     private let stopTicking = DispatchSemaphore(value: 0)
 
@@ -62,13 +64,22 @@ public final class EventRecorder: PipelineSink {
         }
         self.cameras = Mutex(states)
         let thread = Thread { [weak self, stopTicking] in
+            var ticks = 0
+            if let recorder = self { recorder.queue.async { recorder.applyRetention() } }
             while stopTicking.wait(timeout: .now() + 1) == .timedOut {
                 guard let self else { return }
+                ticks += 1
                 queue.async { self.tick() }
+                if ticks % Self.retentionInterval == 0 { queue.async { self.applyRetention() } }
             }
         }
         thread.name = "vigil.events.tick"
         thread.start()
+    }
+
+    /// Events in progress on any camera (retention never deletes their files).
+    var activeEventIDs: Set<String> {
+        cameras.withLock { cameras in Set(cameras.values.flatMap { $0.detector.activeEvents.map(\.id) }) }
     }
 
     /// The packet observer feeding `camera`'s clip recorder (nil when it records no clips).

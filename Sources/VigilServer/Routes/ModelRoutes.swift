@@ -16,6 +16,7 @@ extension PredictionServer {
             let load = self.pool.load
             self.metrics.queue(running: load.running, waiting: load.waiting)
             if let live = self.live { self.metrics.cameras(live.statuses) }
+            if let usage = try? self.events?.storageUsage() { self.metrics.storage(usage) }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: self.metrics.text())))
         }
