@@ -90,7 +90,7 @@ let package = Package(
         ]),
         // The thin executable: commands only.
         .executableTarget(name: "vigil", dependencies: [
-            "VigilVision", "VigilServer", "VigilApp", "VigilImage", "VigilStore", "VigilCore",
+            "VigilVision", "VigilServer", "VigilApp", "VigilImage", "VigilStore", "VigilCore", "VigilConnectors",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

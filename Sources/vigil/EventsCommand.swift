@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilApp
+import VigilConnectors
 import VigilCore
 import VigilStore
 
@@ -20,14 +21,14 @@ struct EventsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {
-        let store = try Console.attempt { try StoreLocator.open(config: config) }
+        let (store, storage) = try Console.attempt { try StoreLocator.open(config: config) }
         let events = try Console.attempt { try store.events(EventFilter(camera: camera, label: label, limit: limit)) }
-        let uploads = try Console.attempt { try store.uploads() }
+        let uploads = try Console.attempt { try StoreLocator.uploads(storage) }
         for event in events {
             let clip = try Console.attempt { try store.clips(eventID: event.id).last }
             let snapshot = try Console.attempt { try store.snapshot(eventID: event.id) }
-            let states = uploads.filter { upload in upload.localPath == clip?.path || upload.localPath == snapshot?.path }
-                .map { "\($0.target):\($0.state.rawValue)" }
+            let states = uploads.filter { upload in upload.file == clip?.path || upload.file == snapshot?.path }
+                .map { "\($0.target):\(StoreLocator.describe($0.state))" }
             if json {
                 var line = event.jsonString()
                 line.removeLast()
@@ -59,29 +60,46 @@ struct UploadsCommand: ParsableCommand {
     @Flag(help: "One JSON object per line.") var json = false
 
     func run() throws {
-        let store = try Console.attempt { try StoreLocator.open(config: config) }
-        for upload in try Console.attempt({ try store.uploads() }) {
+        let (_, storage) = try Console.attempt { try StoreLocator.open(config: config) }
+        for upload in try Console.attempt({ try StoreLocator.uploads(storage) }) {
+            let state = StoreLocator.describe(upload.state)
             if json {
-                print("{\"id\":\(upload.id),\"path\":\(JSONText.string(upload.localPath)),\"target\":\(JSONText.string(upload.target)),"
-                      + "\"object\":\(JSONText.string(upload.objectName)),\"state\":\(JSONText.string(upload.state.rawValue)),"
+                print("{\"id\":\(JSONText.string(upload.id)),\"path\":\(JSONText.string(upload.file)),\"target\":\(JSONText.string(upload.target)),"
+                      + "\"object\":\(JSONText.string(upload.objectName)),\"state\":\(JSONText.string(state)),\"bytes\":\(upload.size),"
                       + "\"attempts\":\(upload.attempts),\"last_error\":\(upload.lastError.map(JSONText.string) ?? "null")}")
             } else {
-                print("\(upload.id)  \(upload.state.rawValue)  \(upload.target)  \(upload.objectName)  \(upload.localPath)  attempts: \(upload.attempts)"
+                print("\(upload.id)  \(state)  \(upload.target)  \(upload.objectName)  \(upload.file)  attempts: \(upload.attempts)"
                       + (upload.lastError.map { "  last error: \($0)" } ?? ""))
             }
         }
     }
 }
 
-/// Opens the event database named by a configuration's `storage.path`.
+/// Opens the event database and upload journal named by a configuration's `storage.path`.
 enum StoreLocator {
-    static func open(config: String?) throws -> EventStore {
+    static func open(config: String?) throws -> (EventStore, EventStorageConfiguration) {
         let path = config ?? ProcessInfo.processInfo.environment["VIGIL_CONFIG"] ?? "vigil.yaml"
         let configuration = try VigilConfiguration.load(file: URL(fileURLWithPath: path)).configuration
         let database = configuration.storage.databasePath
         guard FileManager.default.fileExists(atPath: database) else {
             throw ConfigError("storage.path", "no event database at \(database) (no camera of this configuration has recorded events yet)")
         }
-        return try EventStore(path: database)
+        return (try EventStore(path: database), configuration.storage)
+    }
+
+    /// The upload journal (empty when nothing was ever queued); read-only, safe while vigil runs.
+    static func uploads(_ storage: EventStorageConfiguration) throws -> [UploadItem] {
+        let url = storage.directory.appendingPathComponent("uploads.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try FileUploadJournal(url: url).load()
+    }
+
+    static func describe(_ state: UploadState) -> String {
+        switch state {
+        case .pending: "pending"
+        case .uploading: "uploading"
+        case .done: "done"
+        case .failed(let reason): "failed: \(reason)"
+        }
     }
 }

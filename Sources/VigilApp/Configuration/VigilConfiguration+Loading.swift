@@ -41,6 +41,7 @@ extension VigilConfiguration {
         try readCameras(root, baseDirectory: baseDirectory)
         try readMQTT(root.section("mqtt"))
         try readDapr(root.section("dapr"))
+        try readUploads(root.section("uploads"))
         try readDisplay(root.section("display"))
     }
 

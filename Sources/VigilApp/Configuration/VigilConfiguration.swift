@@ -23,6 +23,8 @@ public struct VigilConfiguration: Sendable {
     public var display = DisplayConfiguration()
     /// Where events, snapshots and clips are kept (used when a camera has `events`).
     public var storage = EventStorageConfiguration(directory: URL(fileURLWithPath: "vigil-data"))
+    /// Cloud uploads of event clips and snapshots; no targets: off.
+    public var uploads = UploadSettings()
     /// Print every camera's prediction message on standard output (the seed's VERBOSE). Default false.
     public var printsPredictions = false
 

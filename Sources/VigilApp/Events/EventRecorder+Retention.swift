@@ -9,7 +9,12 @@ extension EventRecorder {
     @discardableResult
     func applyRetention(now: Date = Date()) -> [RetentionPlanner.Deletion] {
         do {
-            let files = try store.storedFiles(uploadTargets: [])
+            let uploaded = uploadedPaths()
+            let files = try store.storedFiles(uploadTargets: []).map { file in
+                var file = file
+                file.uploaded = uploaded.contains(file.path)
+                return file
+            }
             let free = (try? FileManager.default.attributesOfFileSystem(forPath: storage.directory.path)[.systemFreeSize] as? NSNumber)?
                 .int64Value ?? Int64.max
             let plan = RetentionPlanner.plan(files: files, policy: storage.retention, freeBytes: free,

@@ -29,7 +29,11 @@ public final class EventRecorder: PipelineSink {
     private let cameras: Mutex<[String: Camera]>
     private let queue = DispatchQueue(label: "vigil.events")
     private let publish: @Sendable (String) -> Void
-    private let onClipFinished: @Sendable (Clip) -> Void
+    /// A clip was finalized, or a snapshot saved (camera, event id, file): the uploads' hook.
+    public typealias MediaHook = @Sendable (_ camera: String, _ eventID: String, _ file: URL, _ kind: String) -> Void
+    private let onMedia: MediaHook
+    /// Files every upload target has confirmed (retention deletes those first).
+    let uploadedPaths: @Sendable () -> Set<String>
     let logger: Logger
     /// Seconds between retention passes (also one at start).
     static let retentionInterval = 60
@@ -39,11 +43,13 @@ public final class EventRecorder: PipelineSink {
     /// Opens the database (migrating it), cleans up clips a crash left half-written, and makes a
     /// clip recorder for each camera that records clips.
     public init(storage: EventStorageConfiguration, cameras: [CameraConfiguration], logger: Logger,
-                publish: @escaping @Sendable (String) -> Void, onClipFinished: @escaping @Sendable (Clip) -> Void = { _ in }) throws {
+                publish: @escaping @Sendable (String) -> Void, onMedia: @escaping MediaHook = { _, _, _, _ in },
+                uploadedPaths: @escaping @Sendable () -> Set<String> = { [] }) throws {
+        self.uploadedPaths = uploadedPaths
         self.storage = storage
         self.logger = logger
         self.publish = publish
-        self.onClipFinished = onClipFinished
+        self.onMedia = onMedia
         for folder in [storage.directory, storage.snapshotsDirectory, storage.clipsDirectory] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         }
@@ -57,7 +63,9 @@ public final class EventRecorder: PipelineSink {
             if camera.recordsClips {
                 recorder = ClipRecorder(camera: camera.name, directory: storage.clipsDirectory, configuration: storage.clips,
                                         logger: logger) { [logger] result in
-                    Self.clipFinished(result, camera: camera.name, store: recordersStore, logger: logger)
+                    if Self.clipFinished(result, camera: camera.name, store: recordersStore, logger: logger), case .success(let clip) = result {
+                        for eventID in clip.eventIDs { onMedia(camera.name, eventID, clip.url, "clip") }
+                    }
                 }
             }
             states[camera.name] = Camera(detector: EventDetector(camera: camera.name, rules: rules), recorder: recorder)
@@ -196,10 +204,12 @@ public final class EventRecorder: PipelineSink {
         let replaced = try store.addSnapshot(EventSnapshot(eventID: eventID, path: clean.path, withBoxesPath: boxed.path,
                                                            bytes: Int64(cleanData.count + boxedData.count), created: Date()))
         for path in replaced where path != clean.path && path != boxed.path { try? FileManager.default.removeItem(atPath: path) }
+        if let event = try store.event(id: eventID) { onMedia(event.camera, eventID, clean, "snapshot") }
     }
 
     /// A finished clip: its size and end go into the database (on the recorder's writer thread).
-    static func clipFinished(_ result: Result<ClipResult, ClipError>, camera: String, store: EventStore, logger: Logger) {
+    /// Returns whether the clip is finalized in the database.
+    static func clipFinished(_ result: Result<ClipResult, ClipError>, camera: String, store: EventStore, logger: Logger) -> Bool {
         switch result {
         case .success(let clip):
             do {
@@ -207,11 +217,14 @@ public final class EventRecorder: PipelineSink {
                 try store.finalizeClip(path: clip.url.path, end: Date(), bytes: Int64(clip.bytes))
                 logger.info("clip written", metadata: ["camera": "\(camera)", "path": "\(clip.url.path)",
                                                        "seconds": "\(String(format: "%.1f", clip.duration))", "mode": "\(clip.mode)"])
+                return true
             } catch {
                 logger.error("cannot record the finished clip", metadata: ["path": "\(clip.url.path)", "error": "\(error)"])
+                return false
             }
         case .failure(let error):
             logger.error("clip failed", metadata: ["camera": "\(camera)", "error": "\(error)"])
+            return false
         }
     }
 

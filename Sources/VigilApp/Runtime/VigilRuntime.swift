@@ -20,6 +20,8 @@ public final class VigilRuntime: Sendable {
     let displays: DisplaySink?
     /// Events, snapshots and clips; nil when no camera has `events`.
     public let events: EventRecorder?
+    /// Cloud uploads of clips and snapshots; nil without targets (or without events).
+    let uploader: Uploader?
     let logger: Logger
 
     /// Loads the models and opens nothing yet; errors name what failed (a model, a camera source).
@@ -34,11 +36,22 @@ public final class VigilRuntime: Sendable {
         // which is set up once the models (and so the tags for discovery) are loaded.
         let eventOutlet = Mutex<MQTTPublishing?>(nil)
         if configuration.cameras.contains(where: { $0.events != nil }) {
-            events = try EventRecorder(storage: configuration.storage, cameras: configuration.cameras, logger: logger) { message in
-                eventOutlet.withLock { $0 }?.publishEvent(message)
-            }
+            let uploader = try UploadService.make(configuration.uploads, storage: configuration.storage, logger: logger)
+            self.uploader = uploader
+            let settings = configuration.uploads
+            events = try EventRecorder(storage: configuration.storage, cameras: configuration.cameras, logger: logger,
+                                       publish: { message in eventOutlet.withLock { $0 }?.publishEvent(message) },
+                                       onMedia: { camera, eventID, file, kind in
+                                           guard let uploader, kind == "clip" || settings.snapshots else { return }
+                                           Self.enqueue(file, kind: kind, camera: camera, eventID: eventID,
+                                                        targets: settings.targets.map(\.name), uploader: uploader, logger: logger)
+                                       },
+                                       uploadedPaths: { [storage = configuration.storage] in
+                                           Self.uploadedEverywhere(storage: storage, targets: Set(settings.targets.map(\.name)))
+                                       })
         } else {
             events = nil
+            uploader = nil
         }
         server = try PredictionServer(configuration: configuration.server, live: live, events: events?.store, logger: logger)
 
@@ -85,6 +98,30 @@ public final class VigilRuntime: Sendable {
 
     let endsWhenCamerasEnd: Bool
 
+    /// Puts a finished clip or snapshot in the upload journal, once per target.
+    static func enqueue(_ file: URL, kind: String, camera: String, eventID: String, targets: [String], uploader: Uploader, logger: Logger) {
+        Task {
+            for target in targets {
+                do {
+                    _ = try await uploader.enqueue(UploadRequest(
+                        file: file, target: target,
+                        fields: ObjectNameFields(camera: camera, timestamp: Date(), eventID: eventID, kind: kind, ext: file.pathExtension),
+                        metadata: ["camera": camera, "event": eventID, "kind": kind]))
+                } catch {
+                    logger.error("cannot queue an upload", metadata: ["file": "\(file.path)", "target": "\(target)", "error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Files whose upload every target confirmed, from the journal on disk.
+    static func uploadedEverywhere(storage: EventStorageConfiguration, targets: Set<String>) -> Set<String> {
+        guard !targets.isEmpty, let items = try? FileUploadJournal(url: UploadService.journalURL(storage)).load() else { return [] }
+        var done: [String: Set<String>] = [:]
+        for item in items where item.state == .done { done[item.file, default: []].insert(item.target) }
+        return Set(done.filter { $0.value.isSuperset(of: targets) }.keys)
+    }
+
     /// Every tag of every loaded model (for Home Assistant discovery).
     static func tags(_ registry: ModelRegistry) -> [String] {
         var seen = Set<String>()
@@ -110,6 +147,7 @@ public final class VigilRuntime: Sendable {
         } else {
             await onRunning(nil)
         }
+        if let uploader { services.append(.init(service: UploadService(uploader: uploader))) }
         services.append(.init(service: cameras, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import VigilTestSupport
+import XCTest
+
+/// Clips reach S3 from `vigil run`: moto (an S3 server from PyPI, in server mode on 127.0.0.1)
+/// receives each event's clip once, with the bytes the device kept; the journal says done.
+final class UploadRoleTests: XCTestCase {
+    static let venv = ProcessInfo.processInfo.environment["VIGIL_MOTO_VENV"] ?? "/tmp/vigil-moto-venv"
+
+    /// moto_server from a venv made on first use; skips (saying why) only when PyPI is unreachable.
+    func motoServer() throws -> URL {
+        let server = URL(fileURLWithPath: "\(Self.venv)/bin/moto_server")
+        if FileManager.default.isExecutableFile(atPath: server.path) { return server }
+        do {
+            try RoleFixtures.run(URL(fileURLWithPath: "/usr/bin/python3"), ["-m", "venv", Self.venv])
+            try RoleFixtures.run(URL(fileURLWithPath: "\(Self.venv)/bin/pip"), ["install", "--quiet", "moto[server]"])
+        } catch {
+            try? FileManager.default.removeItem(atPath: Self.venv)
+            if "\(error)".contains("onnection") || "\(error)".contains("No matching distribution") {
+                throw XCTSkip("PyPI unreachable, cannot install moto[server]: \(error)")
+            }
+            throw error
+        }
+        return server
+    }
+
+    func testEventClips_areUploadedOnceWithTheirBytes() throws {
+        try RoleFixtures.requireTools(["ffmpeg"])
+        let port = try MosquittoBroker.freePort()
+        let moto = try ChildProcess(try motoServer(), ["-H", "127.0.0.1", "-p", "\(port)"])
+        defer { moto.terminate() }
+        XCTAssertTrue(RoleFixtures.wait(timeout: 60) { MosquittoBroker.accepts(port: port) }, moto.printed)
+        var create = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/clips")!)
+        create.httpMethod = "PUT"
+        XCTAssertEqual(try EventsRoleTests.load(create).1?.statusCode, 200)
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-upload-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("vigil.yaml")
+        try """
+            server:
+              enabled: false
+            models:
+              - name: demo
+                path: \(RoleFixtures.demoModel.path)
+            cameras:
+              - name: yard
+                source: \(SharedAssets.packageRoot.appendingPathComponent("demo/video.mp4").path)
+                fps: 5
+                events:
+                  labels: [red shape]
+                  quiet_seconds: 1
+            storage:
+              pre_roll: 1
+              post_roll: 1
+            uploads:
+              targets:
+                - name: s3
+                  type: s3
+                  endpoint: http://127.0.0.1:\(port)
+                  bucket: clips
+                  access_key_id: AKIDEXAMPLE
+                  secret_access_key: not-a-real-secret-123
+                  object_name: "{camera}/{event_id}.{ext}"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", config.path], environment: ["LOG_LEVEL": "info"])
+        defer { vigil.terminate() }
+
+        var done: [[String: Any]] = []
+        XCTAssertTrue(RoleFixtures.wait(timeout: 90) {
+            guard let text = try? RoleFixtures.run(VigilBinary.url, ["uploads", "--config", config.path, "--json"]) else { return false }
+            done = text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+                .filter { $0["state"] as? String == "done" }
+            return !done.isEmpty
+        }, vigil.printed)
+        let upload = try XCTUnwrap(done.first)
+        let local = try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(upload["path"] as? String)))
+        let object = try XCTUnwrap(upload["object"] as? String)
+        XCTAssertTrue(object.hasPrefix("yard/") && object.hasSuffix(".mp4"), object)
+        // Read back with boto3 (it comes with moto): an independent, signing S3 client.
+        let copy = folder.appendingPathComponent("downloaded.mp4")
+        try RoleFixtures.run(URL(fileURLWithPath: "\(Self.venv)/bin/python"), ["-c", """
+            import boto3, sys
+            s3 = boto3.client("s3", endpoint_url=sys.argv[1], aws_access_key_id="AKIDEXAMPLE",
+                              aws_secret_access_key="x", region_name="us-east-1")
+            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="clips").get("Contents", [])]
+            assert keys.count(sys.argv[2]) == 1, keys
+            s3.download_file("clips", sys.argv[2], sys.argv[3])
+            """, "http://127.0.0.1:\(port)", object, copy.path])
+        XCTAssertEqual(try Data(contentsOf: copy), local, "the bucket holds the clip's exact bytes")
+        XCTAssertFalse(vigil.printed.contains("not-a-real-secret-123"), "the secret key never reaches the logs")
+        XCTAssertEqual(vigil.terminate(), 0)
+    }
+}
