@@ -74,7 +74,7 @@ let package = Package(
         ]),
         // The Custom-Vision-compatible prediction server: routes, model registry, metrics, pages, dashboard.
         .target(name: "VigilServer", dependencies: [
-            "VigilVision", "VigilCore", "VigilImage", "VigilPipeline", "VigilStore",
+            "VigilVision", "VigilCore", "VigilImage", "VigilPipeline", "VigilStore", "VigilConnectors",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -15,7 +15,7 @@ public final class PredictionServer: Sendable {
     public let configuration: ServerConfiguration
     public let registry: ModelRegistry
     public let pool: WorkerPool
-    public let metrics = ServerMetrics()
+    public let metrics: ServerMetrics
     /// The cameras' live state when the server runs inside `vigil run` (the dashboard); nil for `vigil serve`.
     public let live: LiveView?
     /// The event database when cameras record events (the events API and page); nil otherwise.
@@ -23,8 +23,9 @@ public final class PredictionServer: Sendable {
     let logger: Logger
 
     public init(configuration: ServerConfiguration, live: LiveView? = nil, events: EventStore? = nil,
-                logger: Logger = Logger(label: "vigil.serve")) throws {
+                metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "vigil.serve")) throws {
         self.configuration = configuration
+        self.metrics = metrics
         self.live = live
         self.events = events
         self.logger = logger

@@ -37,6 +37,8 @@ public struct ServerConfiguration: Sendable {
     public var daprPubSub: String = "customvisionpubsub"
     public var daprTopic: String = "camera_capture_predict_topic"
 
+    /// The upload journal the events API and /metrics report upload states from; nil: no uploads.
+    public var uploadJournal: URL?
     /// The storage cap the events page shows usage against (bytes); nil: no cap.
     public var storageCap: Int64?
 

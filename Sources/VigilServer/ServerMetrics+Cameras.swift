@@ -55,3 +55,27 @@ extension ServerMetrics {
         }
     }
 }
+
+/// Events, clips, uploads and retention.
+extension ServerMetrics {
+    public func eventStarted(camera: String) {
+        registry.makeCounter(name: "vigil_events_started_total", labels: [("camera", camera)], help: "Events started").increment()
+    }
+
+    public func clipWritten(camera: String, bytes: Int) {
+        registry.makeCounter(name: "vigil_clips_written_total", labels: [("camera", camera)], help: "Clips finalized").increment()
+        registry.makeCounter(name: "vigil_clip_bytes_written_total", labels: [("camera", camera)], help: "Bytes of clips finalized")
+            .increment(by: Int64(bytes))
+    }
+
+    public func retentionDeleted(kind: String) {
+        registry.makeCounter(name: "vigil_retention_deletions_total", labels: [("kind", kind)], help: "Files deleted by retention").increment()
+    }
+
+    /// Upload journal counts by state (brought up to date at each scrape).
+    public func uploads(pending: Int, done: Int, failed: Int) {
+        registry.makeGauge(name: "vigil_upload_queue_depth", help: "Uploads waiting or in progress").set(Double(pending))
+        registry.makeGauge(name: "vigil_uploads_done", help: "Uploads confirmed by their target").set(Double(done))
+        registry.makeGauge(name: "vigil_uploads_failed", help: "Uploads given up on (see vigil uploads for the reason)").set(Double(failed))
+    }
+}

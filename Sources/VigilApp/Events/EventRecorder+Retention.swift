@@ -28,6 +28,7 @@ extension EventRecorder {
                     }
                 }
                 try? FileManager.default.removeItem(atPath: deletion.file.path)
+                metrics?.retentionDeleted(kind: deletion.file.kind == .clip ? "clip" : "snapshot")
                 logger.info("retention deleted a file", metadata: [
                     "path": "\(deletion.file.path)", "event": "\(deletion.file.eventID)", "reason": "\(deletion.reason)",
                     "bytes": "\(deletion.file.bytes)"])

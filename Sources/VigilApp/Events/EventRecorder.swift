@@ -5,6 +5,7 @@ import VigilCore
 import VigilImage
 import VigilMedia
 import VigilPipeline
+import VigilServer
 import VigilStore
 
 /// Turns scored frames into events: runs each camera's `EventDetector`, records a clip per
@@ -32,6 +33,8 @@ public final class EventRecorder: PipelineSink {
     /// A clip was finalized, or a snapshot saved (camera, event id, file): the uploads' hook.
     public typealias MediaHook = @Sendable (_ camera: String, _ eventID: String, _ file: URL, _ kind: String) -> Void
     private let onMedia: MediaHook
+    /// Counters of events, clips and retention; nil in tests.
+    let metrics: ServerMetrics?
     /// Files every upload target has confirmed (retention deletes those first).
     let uploadedPaths: @Sendable () -> Set<String>
     let logger: Logger
@@ -44,8 +47,9 @@ public final class EventRecorder: PipelineSink {
     /// clip recorder for each camera that records clips.
     public init(storage: EventStorageConfiguration, cameras: [CameraConfiguration], logger: Logger,
                 publish: @escaping @Sendable (String) -> Void, onMedia: @escaping MediaHook = { _, _, _, _ in },
-                uploadedPaths: @escaping @Sendable () -> Set<String> = { [] }) throws {
+                uploadedPaths: @escaping @Sendable () -> Set<String> = { [] }, metrics: ServerMetrics? = nil) throws {
         self.uploadedPaths = uploadedPaths
+        self.metrics = metrics
         self.storage = storage
         self.logger = logger
         self.publish = publish
@@ -64,6 +68,7 @@ public final class EventRecorder: PipelineSink {
                 recorder = ClipRecorder(camera: camera.name, directory: storage.clipsDirectory, configuration: storage.clips,
                                         logger: logger) { [logger] result in
                     if Self.clipFinished(result, camera: camera.name, store: recordersStore, logger: logger), case .success(let clip) = result {
+                        metrics?.clipWritten(camera: camera.name, bytes: clip.bytes)
                         for eventID in clip.eventIDs { onMedia(camera.name, eventID, clip.url, "clip") }
                     }
                 }
@@ -180,7 +185,10 @@ public final class EventRecorder: PipelineSink {
     private func carryOut(_ action: EventAction, picture: RGBImage?, predictions: [Prediction]) {
         do {
             switch action {
-            case .started(let event), .updated(_, let event), .ended(_, let event):
+            case .started(let event):
+                try store.save(event)
+                metrics?.eventStarted(camera: event.camera)
+            case .updated(_, let event), .ended(_, let event):
                 try store.save(event)
             case .saveSnapshot(let eventID, _):
                 guard let picture else { return }

@@ -35,6 +35,7 @@ public final class VigilRuntime: Sendable {
         // Events first: the server's event API reads their store. Their messages go out over MQTT,
         // which is set up once the models (and so the tags for discovery) are loaded.
         let eventOutlet = Mutex<MQTTPublishing?>(nil)
+        let metrics = ServerMetrics()
         if configuration.cameras.contains(where: { $0.events != nil }) {
             let uploader = try UploadService.make(configuration.uploads, storage: configuration.storage, logger: logger)
             self.uploader = uploader
@@ -48,12 +49,15 @@ public final class VigilRuntime: Sendable {
                                        },
                                        uploadedPaths: { [storage = configuration.storage] in
                                            Self.uploadedEverywhere(storage: storage, targets: Set(settings.targets.map(\.name)))
-                                       })
+                                       },
+                                       metrics: metrics)
         } else {
             events = nil
             uploader = nil
         }
-        server = try PredictionServer(configuration: configuration.server, live: live, events: events?.store, logger: logger)
+        var serverConfiguration = configuration.server
+        if uploader != nil { serverConfiguration.uploadJournal = UploadService.journalURL(configuration.storage) }
+        server = try PredictionServer(configuration: serverConfiguration, live: live, events: events?.store, metrics: metrics, logger: logger)
 
         var sinks: [PipelineSink] = [live, MetricsSink(metrics: server.metrics)]
         if configuration.printsPredictions { sinks.append(PrintSink()) }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import VigilConnectors
 import VigilCore
 import VigilStore
 
@@ -65,6 +66,12 @@ extension PredictionServer {
         }
     }
 
+    /// The upload journal's items (nil without uploads); read from disk, safe while the uploader writes it.
+    func uploadItems() -> [UploadItem]? {
+        guard let url = configuration.uploadJournal, FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try? FileUploadJournal(url: url).load()
+    }
+
     static func noEvent(_ id: String) -> ServerError { ServerError(.notFound, code: "NoEvent", "no event '\(id)'") }
 
     /// An event as the API shows it: the event's own JSON plus its media and their states.
@@ -76,6 +83,18 @@ extension PredictionServer {
         extra += ",\"clip\":" + (clip?.state == .finalized ? "\"/api/events/\(event.id)/clip.mp4\"" : "null")
         extra += ",\"clip_state\":" + (clip.map { "\"\($0.state.rawValue)\"" } ?? "null")
         extra += ",\"clip_bytes\":\(clip?.bytes ?? 0)"
+        // Upload state per target of the clip (pending, uploading, done, failed: reason).
+        let uploads = (uploadItems() ?? []).filter { $0.file == clip?.path }.map { item -> String in
+            let state: String
+            switch item.state {
+            case .pending: state = "pending"
+            case .uploading: state = "uploading"
+            case .done: state = "done"
+            case .failed(let reason): state = "failed: " + reason
+            }
+            return "{\"target\":\(JSONText.string(item.target)),\"state\":\(JSONText.string(state))}"
+        }
+        extra += ",\"uploads\":[" + uploads.joined(separator: ",") + "]"
         json.removeLast()
         return json + extra + "}"
     }

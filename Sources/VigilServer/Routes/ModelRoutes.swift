@@ -17,6 +17,11 @@ extension PredictionServer {
             self.metrics.queue(running: load.running, waiting: load.waiting)
             if let live = self.live { self.metrics.cameras(live.statuses) }
             if let usage = try? self.events?.storageUsage() { self.metrics.storage(usage) }
+            if let items = self.uploadItems() {
+                self.metrics.uploads(pending: items.filter { $0.state == .pending || $0.state == .uploading }.count,
+                                     done: items.filter { $0.state == .done }.count,
+                                     failed: items.filter { if case .failed = $0.state { return true } else { return false } }.count)
+            }
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: self.metrics.text())))
         }

@@ -43,7 +43,7 @@ final class UploadRoleTests: XCTestCase {
         let config = folder.appendingPathComponent("vigil.yaml")
         try """
             server:
-              enabled: false
+              port: 0
             models:
               - name: demo
                 path: \(RoleFixtures.demoModel.path)
@@ -69,6 +69,8 @@ final class UploadRoleTests: XCTestCase {
             """.write(to: config, atomically: true, encoding: .utf8)
         let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", config.path], environment: ["LOG_LEVEL": "info"])
         defer { vigil.terminate() }
+        let line = try vigil.waitForLine(containing: "dashboard: http://")
+        let base = String(line[line.range(of: "http://")!.lowerBound...]).replacingOccurrences(of: "/dashboard", with: "")
 
         var done: [[String: Any]] = []
         XCTAssertTrue(RoleFixtures.wait(timeout: 90) {
@@ -93,6 +95,14 @@ final class UploadRoleTests: XCTestCase {
             """, "http://127.0.0.1:\(port)", object, copy.path])
         XCTAssertEqual(try Data(contentsOf: copy), local, "the bucket holds the clip's exact bytes")
         XCTAssertFalse(vigil.printed.contains("not-a-real-secret-123"), "the secret key never reaches the logs")
+
+        // The events API and the metrics report it too.
+        let events = String(decoding: try EventsRoleTests.load(URLRequest(url: URL(string: base + "/api/events")!)).0, as: UTF8.self)
+        XCTAssertTrue(events.contains(#""uploads":[{"target":"s3","state":"done"}]"#), events)
+        let metrics = String(decoding: try EventsRoleTests.load(URLRequest(url: URL(string: base + "/metrics")!)).0, as: UTF8.self)
+        XCTAssertTrue(metrics.contains("vigil_events_started_total{camera=\"yard\"}"), metrics)
+        XCTAssertTrue(metrics.contains("vigil_clips_written_total{camera=\"yard\"}"), metrics)
+        XCTAssertTrue(metrics.contains("vigil_uploads_done "), metrics)
         XCTAssertEqual(vigil.terminate(), 0)
     }
 }

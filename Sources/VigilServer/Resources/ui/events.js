@@ -42,7 +42,8 @@ function card(event) {
   }
   const facts = document.createElement("dl");
   const rows = [["start", when(event.start_time)], ["end", when(event.end_time)],
-    ["zones", event.zones.join(", ") || "—"], ["clip", event.clip_state ? event.clip_state + (event.clip_bytes ? " (" + mib(event.clip_bytes) + ")" : "") : "none"]];
+    ["zones", event.zones.join(", ") || "—"], ["clip", event.clip_state ? event.clip_state + (event.clip_bytes ? " (" + mib(event.clip_bytes) + ")" : "") : "none"],
+    ["upload", (event.uploads || []).map(u => u.target + ": " + u.state).join(", ") || "—"]];
   for (const [k, v] of rows) facts.append(text("dt", k), text("dd", v));
   root.append(facts);
   if (event.clip) {
