@@ -69,7 +69,9 @@ public final class EventRecorder: PipelineSink {
                                         logger: logger) { [logger] result in
                     if Self.clipFinished(result, camera: camera.name, store: recordersStore, logger: logger), case .success(let clip) = result {
                         metrics?.clipWritten(camera: camera.name, bytes: clip.bytes)
-                        for eventID in clip.eventIDs { onMedia(camera.name, eventID, clip.url, "clip") }
+                        // A clip that an overlapping event extended holds several events: upload it once,
+                        // named after the first.
+                        if let eventID = clip.eventIDs.first { onMedia(camera.name, eventID, clip.url, "clip") }
                     }
                 }
             }
