@@ -20,6 +20,8 @@ public enum VigilBinary {
 public final class ChildProcess: @unchecked Sendable {
     public let process = Process()
     private let output = Pipe()
+    /// The child's standard input (for peers driven by commands, e.g. scripts/tcp-cut-proxy.py).
+    public let input = Pipe()
     private let lock = NSLock()
     private var text = ""
 
@@ -31,6 +33,7 @@ public final class ChildProcess: @unchecked Sendable {
         process.environment = env
         process.standardOutput = output
         process.standardError = output
+        process.standardInput = input
         try process.run()
         // A dedicated thread drains the pipe with blocking reads (readabilityHandler can stall on
         // Linux, and a full pipe would block the child on its next log line).

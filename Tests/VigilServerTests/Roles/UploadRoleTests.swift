@@ -105,4 +105,101 @@ final class UploadRoleTests: XCTestCase {
         XCTAssertTrue(metrics.contains("vigil_uploads_done "), metrics)
         XCTAssertEqual(vigil.terminate(), 0)
     }
+
+    /// SIGKILL `vigil run` while its uploads cannot get through (the S3 link cut), restore the
+    /// link, start it again: every clip recorded before the kill ends up in the bucket once, with
+    /// the bytes on the device, because the journal held the items before any attempt.
+    func testKilledWhileUploading_resumesAfterRestart_eachClipOnce() throws {
+        try RoleFixtures.requireTools(["ffmpeg"])
+        let port = try MosquittoBroker.freePort()
+        let moto = try ChildProcess(try motoServer(), ["-H", "127.0.0.1", "-p", "\(port)"])
+        defer { moto.terminate() }
+        XCTAssertTrue(RoleFixtures.wait(timeout: 60) { MosquittoBroker.accepts(port: port) }, moto.printed)
+        var create = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/clips")!)
+        create.httpMethod = "PUT"
+        XCTAssertEqual(try EventsRoleTests.load(create).1?.statusCode, 200)
+        let proxy = try ChildProcess(URL(fileURLWithPath: "/usr/bin/python3"),
+                                     [SharedAssets.packageRoot.appendingPathComponent("scripts/tcp-cut-proxy.py").path, "--target-port", "\(port)"])
+        defer { proxy.terminate() }
+        let proxyLine = try proxy.waitForLine(containing: "proxy on port")
+        let proxyPort = try XCTUnwrap(Int(proxyLine.split(separator: " ").last!))
+        let control = proxy.input
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-upload-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let config = folder.appendingPathComponent("vigil.yaml")
+        try """
+            server:
+              enabled: false
+            models:
+              - name: demo
+                path: \(RoleFixtures.demoModel.path)
+            cameras:
+              - name: yard
+                source: \(SharedAssets.packageRoot.appendingPathComponent("demo/video.mp4").path)
+                fps: 5
+                events:
+                  labels: [red shape, blue shape]
+                  quiet_seconds: 1
+            storage:
+              pre_roll: 1
+              post_roll: 1
+            uploads:
+              targets:
+                - name: s3
+                  type: s3
+                  endpoint: http://127.0.0.1:\(proxyPort)
+                  bucket: clips
+                  access_key_id: AKIDEXAMPLE
+                  secret_access_key: not-a-real-secret-123
+                  object_name: "{camera}/{event_id}.{ext}"
+            """.write(to: config, atomically: true, encoding: .utf8)
+        control.fileHandleForWriting.write(Data("cut\n".utf8))
+        _ = try proxy.waitForLine(containing: "cut")
+        let first = try ChildProcess(VigilBinary.url, ["run", "--config", config.path], environment: ["LOG_LEVEL": "warning"])
+        func journal() -> [[String: Any]] {
+            guard let text = try? RoleFixtures.run(VigilBinary.url, ["uploads", "--config", config.path, "--json"]) else { return [] }
+            return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
+        }
+        // Two clips queued and attempted against the dead link, none done.
+        XCTAssertTrue(RoleFixtures.wait(timeout: 90) { journal().filter { ($0["attempts"] as? Int ?? 0) >= 1 }.count >= 2 }, first.printed)
+        XCTAssertTrue(journal().allSatisfy { $0["state"] as? String != "done" })
+        kill(first.process.processIdentifier, SIGKILL)
+        first.process.waitUntilExit()
+        let queued = journal()
+
+        control.fileHandleForWriting.write(Data("restore\n".utf8))
+        _ = try proxy.waitForLine(containing: "restored")
+        let second = try ChildProcess(VigilBinary.url, ["run", "--config", config.path], environment: ["LOG_LEVEL": "warning"])
+        defer { second.terminate() }
+        let wanted = Set(queued.compactMap { $0["object"] as? String })
+        XCTAssertTrue(RoleFixtures.wait(timeout: 120) {
+            let done = Set(journal().filter { $0["state"] as? String == "done" }.compactMap { $0["object"] as? String })
+            return done.isSuperset(of: wanted)
+        }, second.printed)
+        XCTAssertEqual(second.terminate(), 0)
+        // Each queued clip once in the bucket, with the device's bytes.
+        let listing = try RoleFixtures.run(URL(fileURLWithPath: "\(Self.venv)/bin/python"), ["-c", """
+            import boto3, hashlib, json, sys
+            s3 = boto3.client("s3", endpoint_url=sys.argv[1], aws_access_key_id="a", aws_secret_access_key="b", region_name="us-east-1")
+            keys = [o["Key"] for o in s3.list_objects_v2(Bucket="clips").get("Contents", [])]
+            print(json.dumps({k: hashlib.md5(s3.get_object(Bucket="clips", Key=k)["Body"].read()).hexdigest() for k in keys}))
+            """, "http://127.0.0.1:\(port)"])
+        let bucket = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(listing.utf8))) as? [String: String])
+        for item in queued {
+            let object = try XCTUnwrap(item["object"] as? String)
+            let local = try Data(contentsOf: URL(fileURLWithPath: try XCTUnwrap(item["path"] as? String)))
+            XCTAssertEqual(bucket[object], Insecure_md5(local), object)
+        }
+    }
+}
+
+/// Hex MD5 through the system's md5sum (the test target links no crypto library).
+func Insecure_md5(_ data: Data) -> String {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-md5-\(UUID().uuidString)")
+    try? data.write(to: file)
+    defer { try? FileManager.default.removeItem(at: file) }
+    let output = (try? RoleFixtures.run(URL(fileURLWithPath: "/usr/bin/md5sum"), [file.path])) ?? ""
+    return String(output.prefix(32))
 }
