@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// A snapshot of one camera: whether frames flow, how fast, and what went wrong last.
 public struct CameraStatus: Sendable, Equatable {
@@ -60,10 +61,7 @@ public struct CameraStatus: Sendable, Equatable {
     }
 }
 
-private func jsonString(_ text: String) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
-    return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
-}
+private func jsonString(_ text: String) -> String { JSONText.string(text) }
 
 /// Events per second over a sliding window of a few seconds.
 struct RateMeter: Sendable {

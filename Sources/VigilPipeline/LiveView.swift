@@ -48,7 +48,8 @@ public final class LiveView: PipelineSink {
     }
 
     public func deliver(_ frame: ScoredFrame, image: RGBImage) {
-        let message = frame.messageJSON()
+        // The message is built only for live feeds; other sinks build their own when they need it.
+        let message = state.withLock { $0.subscribers.isEmpty } ? nil : frame.messageJSON()
         state.withLock { state in
             state.version += 1
             let version = state.version
@@ -72,7 +73,7 @@ public final class LiveView: PipelineSink {
                 state.cameras[frame.camera]!.snapshot = Snapshot(
                     image: RGBImage(width: image.width, height: image.height, pixels: Array(image.pixels)), frame: frame, version: version)
             }
-            for continuation in state.subscribers.values { continuation.yield(message) }
+            if let message { for continuation in state.subscribers.values { continuation.yield(message) } }
         }
     }
 

@@ -27,15 +27,21 @@ final class UploadRoleTests: XCTestCase {
         return server
     }
 
-    func testEventClips_areUploadedOnceWithTheirBytes() throws {
-        try RoleFixtures.requireTools(["ffmpeg"])
+    /// moto on a free port with an empty bucket `clips`.
+    func startMotoWithBucket() throws -> (ChildProcess, Int) {
         let port = try MosquittoBroker.freePort()
         let moto = try ChildProcess(try motoServer(), ["-H", "127.0.0.1", "-p", "\(port)"])
-        defer { moto.terminate() }
         XCTAssertTrue(RoleFixtures.wait(timeout: 60) { MosquittoBroker.accepts(port: port) }, moto.printed)
         var create = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/clips")!)
         create.httpMethod = "PUT"
         XCTAssertEqual(try EventsRoleTests.load(create).1?.statusCode, 200)
+        return (moto, port)
+    }
+
+    func testEventClips_areUploadedOnceWithTheirBytes() throws {
+        try RoleFixtures.requireTools(["ffmpeg"])
+        let (moto, port) = try startMotoWithBucket()
+        defer { moto.terminate() }
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-upload-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -111,13 +117,8 @@ final class UploadRoleTests: XCTestCase {
     /// the bytes on the device, because the journal held the items before any attempt.
     func testKilledWhileUploading_resumesAfterRestart_eachClipOnce() throws {
         try RoleFixtures.requireTools(["ffmpeg"])
-        let port = try MosquittoBroker.freePort()
-        let moto = try ChildProcess(try motoServer(), ["-H", "127.0.0.1", "-p", "\(port)"])
+        let (moto, port) = try startMotoWithBucket()
         defer { moto.terminate() }
-        XCTAssertTrue(RoleFixtures.wait(timeout: 60) { MosquittoBroker.accepts(port: port) }, moto.printed)
-        var create = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/clips")!)
-        create.httpMethod = "PUT"
-        XCTAssertEqual(try EventsRoleTests.load(create).1?.statusCode, 200)
         let proxy = try ChildProcess(URL(fileURLWithPath: "/usr/bin/python3"),
                                      [SharedAssets.packageRoot.appendingPathComponent("scripts/tcp-cut-proxy.py").path, "--target-port", "\(port)"])
         defer { proxy.terminate() }
