@@ -114,6 +114,11 @@ let package = Package(
                     exclude: ["Display/Goldens"]),
         .testTarget(name: "VigilCoreTests", dependencies: ["VigilCore"]),
         .testTarget(name: "VigilStoreTests", dependencies: ["VigilStore", "VigilCore"]),
+        // Release package, container image, Kubernetes/Helm/IoT Edge manifests and the fleet view,
+        // checked against the code (config keys, ports, probe paths) and real tools.
+        .testTarget(name: "VigilDeployTests", dependencies: [
+            "VigilApp", "VigilTestSupport", .product(name: "Yams", package: "Yams"),
+        ]),
         .testTarget(name: "VigilAppTests", dependencies: [
             "VigilApp", "VigilTestSupport", "VigilStore", "VigilCore", .product(name: "Logging", package: "swift-log"),
         ]),

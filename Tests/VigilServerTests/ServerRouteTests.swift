@@ -36,6 +36,13 @@ import VigilTestSupport
 
         let root = try await HTTP.get(server.base)
         #expect(root.status == 200 && root.text == "CustomVision.ai model host harness")
+        // Probes (Kubernetes, Docker HEALTHCHECK): live, and ready once every model serves.
+        let live = try await HTTP.get(server.base.appendingPathComponent("healthz"))
+        #expect(live.status == 200 && live.text == "ok")
+        let ready = try await HTTP.get(server.base.appendingPathComponent("readyz"))
+        #expect(ready.status == 200)
+        #expect(ready.json["ready"] as? Bool == true)
+        #expect(ready.json["models"] as? [String: String] == ["demo": "ok"])
 
         var paths = ["/image", "/proj/image", "/proj/image/nostore"]
         for task in ["classify", "detect"] { paths += ["/proj/\(task)/iterations/demo/image", "/proj/\(task)/iterations/demo/image/nostore"] }

@@ -94,7 +94,10 @@ public final class DisplayRole: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"SUCCESS\"}")))
         }
+        // Probes: the display is ready once it runs (its display opened at start).
         router.get("/health") { _, _ in "ok" }
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ in "ok" }
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "vigil-display"),

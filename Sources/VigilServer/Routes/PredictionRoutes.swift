@@ -24,6 +24,7 @@ extension PredictionServer {
             }
         }
         addModelRoutes(to: router)
+        addHealthRoutes(to: router)
         addDaprRoutes(to: router)
         addPageRoutes(to: router)
     }
