@@ -10,7 +10,7 @@ extension VigilConfiguration {
             }
             return
         }
-        var base = MQTTConfiguration(clientID: "vigil-\(node)")
+        var base = MQTTConfiguration(clientID: "vigil-\(node)", node: node)
         let tls = section.section("tls")
         if tls.isPresent {
             base.tls = MQTTConfiguration.TLS(caFile: tls.string("ca"), certFile: tls.string("cert"), keyFile: tls.string("key"),

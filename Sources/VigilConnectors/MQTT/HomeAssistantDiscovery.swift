@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Home Assistant subscribes to `homeassistant/#`; each retained config message under
 /// `homeassistant/sensor/<object id>/config` creates a sensor whose state is the tag count Vigil
-/// publishes to `<prefix>/<camera>/<tag>`, shown unavailable while `<prefix>/available` is
+/// publishes to `<prefix>/<camera>/<tag>`, shown unavailable while `<prefix>/nodes/<node>/available` is
 /// `offline`. When Home Assistant restarts it publishes `online` to `homeassistant/status`;
 /// ``shouldRepublish(statusPayload:)`` says when to send the configs again.
 /// See https://www.home-assistant.io/integrations/mqtt/#mqtt-discovery.

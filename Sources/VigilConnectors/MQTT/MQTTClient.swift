@@ -32,7 +32,7 @@ public typealias MQTTMessageHandler = @Sendable (MQTTReceivedMessage) -> Void
 /// (at least once; duplicates are possible, losses are not, except by outbox overflow, which
 /// drops the oldest message and counts it in ``MQTTStatus/dropped``).
 ///
-/// Availability: `<prefix>/available` is `online` (retained) after every connect and `offline`
+/// Availability: `<prefix>/nodes/<node>/available` is `online` (retained) after every connect and `offline`
 /// when the client disappears (the broker publishes the last will) *or* stops cleanly (`stop()`
 /// publishes `offline` itself, since a clean DISCONNECT suppresses the will). Both can be turned
 /// off in the configuration.
@@ -89,7 +89,7 @@ public final class MQTTClient: @unchecked Sendable {
     /// Flushes, says goodbye and stops the network thread; blocks until it has.
     ///
     /// While connected: waits up to `configuration.flushTimeout` seconds for the outbox to empty
-    /// (every QoS ≥ 1 message acknowledged), publishes `offline` to `<prefix>/available` (if
+    /// (every QoS ≥ 1 message acknowledged), publishes `offline` to `<prefix>/nodes/<node>/available` (if
     /// `publishesWill`), sends DISCONNECT. Messages still queued stay in the outbox for a later
     /// `start()`. Waits at most `flushTimeout + connectTimeout + 5` seconds for the thread, which
     /// may be inside a blocking connect.

@@ -60,6 +60,9 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var defaultRetain: Bool
     /// First segment of every Vigil topic; default "vigil". See ``MQTTTopics``.
     public var topicPrefix: String
+    /// This instance's node id, the level under `<prefix>/nodes/` that holds its availability,
+    /// report and events; default the host name's first label.
+    public var node: String
     /// Messages the outbox holds (waiting or awaiting acknowledgement) before the oldest is dropped;
     /// default 10 000.
     public var outboxCapacity: Int
@@ -73,9 +76,9 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible {
     public var connectTimeout: Double
     /// Seconds `stop()` waits for queued QoS ≥ 1 messages to be acknowledged; default 2.
     public var flushTimeout: Double
-    /// Publish `<prefix>/available` = `online` (retained, QoS 1) after every connect; default true.
+    /// Publish `<prefix>/nodes/<node>/available` = `online` (retained, QoS 1) after every connect; default true.
     public var publishesBirth: Bool
-    /// Register `<prefix>/available` = `offline` (retained, QoS 1) as the last will, and publish it
+    /// Register `<prefix>/nodes/<node>/available` = `offline` (retained, QoS 1) as the last will, and publish it
     /// on a clean `stop()`; default true.
     public var publishesWill: Bool
     /// Ask the broker to forget the session on every connect; default true. The outbox, not the
@@ -95,6 +98,7 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible {
         defaultQoS: Int = 1,
         defaultRetain: Bool = false,
         topicPrefix: String = "vigil",
+        node: String = MQTTConfiguration.defaultNode,
         outboxCapacity: Int = 10_000,
         maxInFlight: Int = 256,
         reconnectInitialDelay: Double = 0.5,
@@ -116,6 +120,7 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible {
         self.defaultQoS = defaultQoS
         self.defaultRetain = defaultRetain
         self.topicPrefix = topicPrefix
+        self.node = node
         self.outboxCapacity = outboxCapacity
         self.maxInFlight = maxInFlight
         self.reconnectInitialDelay = reconnectInitialDelay
@@ -130,8 +135,13 @@ public struct MQTTConfiguration: Sendable, Equatable, CustomStringConvertible {
     /// `vigil-<hostname>`, the default client identifier.
     public static var defaultClientID: String { "vigil-\(ProcessInfo.processInfo.hostName)" }
 
+    /// The host name's first label, the default node id.
+    public static var defaultNode: String {
+        ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "vigil"
+    }
+
     /// The topics this configuration publishes under.
-    public var topics: MQTTTopics { MQTTTopics(prefix: topicPrefix) }
+    public var topics: MQTTTopics { MQTTTopics(prefix: topicPrefix, node: node) }
 
     /// `host:port`, the broker's address as errors and logs name it.
     public var endpoint: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -161,7 +171,7 @@ extension MQTTConfiguration: CustomDebugStringConvertible, CustomReflectable {
             "host": host, "port": port, "protocolVersion": protocolVersion, "clientID": clientID,
             "username": username as Any, "password": password == nil ? "nil" : "***", "tls": tls as Any,
             "keepAlive": keepAlive, "defaultQoS": defaultQoS, "defaultRetain": defaultRetain,
-            "topicPrefix": topicPrefix, "outboxCapacity": outboxCapacity, "maxInFlight": maxInFlight,
+            "topicPrefix": topicPrefix, "node": node, "outboxCapacity": outboxCapacity, "maxInFlight": maxInFlight,
             "reconnectInitialDelay": reconnectInitialDelay, "reconnectMaxDelay": reconnectMaxDelay,
             "connectTimeout": connectTimeout, "flushTimeout": flushTimeout, "publishesBirth": publishesBirth,
             "publishesWill": publishesWill, "cleanSession": cleanSession,

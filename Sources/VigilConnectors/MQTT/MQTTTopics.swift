@@ -1,10 +1,15 @@
 /// The topics Vigil publishes under one prefix.
 ///
-///     <prefix>/available              "online" / "offline", retained (birth and last will)
-///     <prefix>/events                 event start/stop documents
-///     <prefix>/<camera>/predictions   the prediction document of each analysed frame
-///     <prefix>/<camera>/status        the camera pipeline's state
-///     <prefix>/<camera>/<tag>         the current count of one tag, retained
+///     <prefix>/nodes/<node>/available  "online" / "offline", retained (birth and last will)
+///     <prefix>/nodes/<node>/status     the node's report (version, URL, models, cameras), retained
+///     <prefix>/nodes/<node>/events     event start/stop documents
+///     <prefix>/<camera>/predictions    the prediction document of each analysed frame
+///     <prefix>/<camera>/status         the camera pipeline's state
+///     <prefix>/<camera>/<tag>          the current count of one tag, retained
+///
+/// Instances sharing a broker each keep their availability, report and events under their node
+/// id, so one node's last will never marks another offline and a fleet dashboard can subscribe to
+/// `<prefix>/nodes/+/...`. Camera names are shared by the fleet: they must be unique across it.
 ///
 /// Camera names and tags become single topic levels, so MQTT's wildcard and separator characters
 /// (`+`, `#`, `/`) cannot appear in them: ``sanitizedLevel(_:)`` replaces each with `_` (and the NUL
@@ -13,17 +18,39 @@
 public struct MQTTTopics: Sendable, Equatable {
     /// The first topic level(s); default "vigil". May itself contain `/` (e.g. "site1/vigil").
     public let prefix: String
+    /// This instance's node id (one topic level).
+    public let node: String
 
-    public init(prefix: String = "vigil") {
+    public init(prefix: String = "vigil", node: String) {
         self.prefix = prefix
+        self.node = Self.sanitizedLevel(node)
     }
 
-    /// `<prefix>/available`: the retained birth / last-will topic.
-    public var availability: String { "\(prefix)/available" }
-    /// `<prefix>/events`.
-    public var events: String { "\(prefix)/events" }
+    /// `<prefix>/nodes/<node>/available`: the retained birth / last-will topic.
+    public var availability: String { "\(prefix)/nodes/\(node)/available" }
+    /// `<prefix>/nodes/<node>/status`: the node's retained report.
+    public var nodeStatus: String { "\(prefix)/nodes/\(node)/status" }
+    /// `<prefix>/nodes/<node>/events`.
+    public var events: String { "\(prefix)/nodes/\(node)/events" }
     /// `<prefix>/+/predictions`: every camera's predictions, for the display role.
     public var allPredictions: String { "\(prefix)/+/predictions" }
+
+    /// The node-level topics a fleet dashboard subscribes to.
+    public enum NodeTopic: String, Sendable, CaseIterable {
+        case available, status, events
+    }
+
+    /// `<prefix>/nodes/+/<kind>`: that topic of every node.
+    public func everyNode(_ kind: NodeTopic) -> String { "\(prefix)/nodes/+/\(kind.rawValue)" }
+
+    /// The node id and kind of a `<prefix>/nodes/<node>/<kind>` topic, or nil for any other topic.
+    public func node(fromNodeTopic topic: String) -> (node: String, kind: NodeTopic)? {
+        let head = prefix + "/nodes/"
+        guard topic.hasPrefix(head) else { return nil }
+        let levels = topic.dropFirst(head.count).split(separator: "/", omittingEmptySubsequences: false)
+        guard levels.count == 2, !levels[0].isEmpty, let kind = NodeTopic(rawValue: String(levels[1])) else { return nil }
+        return (String(levels[0]), kind)
+    }
 
     /// `<prefix>/<camera>/predictions`.
     public func predictions(camera: String) -> String { "\(prefix)/\(Self.sanitizedLevel(camera))/predictions" }

@@ -17,7 +17,7 @@ final class MQTTAvailabilityTests: XCTestCase {
     }
 
     private func availability(_ messages: [MosquittoSubscriber.Message]) -> [String] {
-        messages.filter { $0.topic == "vigil/available" }.map(\.payload)
+        messages.filter { $0.topic == "vigil/nodes/test/available" }.map(\.payload)
     }
 
     func test_connect_publishesRetainedOnline() throws {
@@ -27,16 +27,16 @@ final class MQTTAvailabilityTests: XCTestCase {
         XCTAssertTrue(MQTTTest.waitUntil { client.status.isConnected })
 
         // A subscriber arriving after the connect sees the retained birth message.
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/available"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/test/available"])
         defer { subscriber.stop() }
         XCTAssertTrue(subscriber.wait { !$0.isEmpty }, subscriber.printed)
-        XCTAssertEqual(subscriber.messages.first, .init(retain: true, topic: "vigil/available", payload: "online"))
+        XCTAssertEqual(subscriber.messages.first, .init(retain: true, topic: "vigil/nodes/test/available", payload: "online"))
     }
 
     func test_connectionCut_brokerPublishesWill_thenClientReconnectsOnline() throws {
         let proxy = try TCPProxy(upstreamPort: broker.port)
         defer { proxy.stop() }
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/available"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/test/available"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
 
@@ -56,7 +56,7 @@ final class MQTTAvailabilityTests: XCTestCase {
     func test_networkGoesSilent_brokerPublishesWillAfterKeepAlive() throws {
         let proxy = try TCPProxy(upstreamPort: broker.port)
         defer { proxy.stop() }
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/available"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/test/available"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
         let client = try MQTTClient(configuration: MQTTTest.configuration(port: proxy.port), logger: MQTTTestLogs().logger)
@@ -73,7 +73,7 @@ final class MQTTAvailabilityTests: XCTestCase {
     }
 
     func test_cleanStop_publishesOfflineItself() throws {
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/available"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/test/available"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
         let client = try MQTTClient(configuration: MQTTTest.configuration(port: broker.port), logger: MQTTTestLogs().logger)

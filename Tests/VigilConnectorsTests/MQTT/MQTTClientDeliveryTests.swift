@@ -30,7 +30,7 @@ final class MQTTClientDeliveryTests: XCTestCase {
         try client.publish(topic: topics.tag("apple", camera: "cam1"), payload: "3", retain: true)
 
         XCTAssertTrue(subscriber.wait { $0.contains { $0.topic == "vigil/cam1/apple" } }, subscriber.printed)
-        let received = subscriber.messages.filter { $0.topic != "vigil/available" }
+        let received = subscriber.messages.filter { $0.topic != "vigil/nodes/test/available" }
         XCTAssertEqual(received, [
             .init(retain: false, topic: "vigil/cam1/predictions", payload: predictions),
             // A live subscriber gets a retained message with the retain flag cleared (MQTT 3.3.1.3).

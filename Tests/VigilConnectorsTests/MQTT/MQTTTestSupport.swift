@@ -26,6 +26,7 @@ enum MQTTTest {
             clientID: "vigil-test-\(UUID().uuidString.prefix(8))",
             keepAlive: 5,
             topicPrefix: prefix,
+            node: "test",
             reconnectInitialDelay: 0.05,
             reconnectMaxDelay: 0.5
         )

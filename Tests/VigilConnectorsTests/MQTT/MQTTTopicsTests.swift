@@ -2,14 +2,17 @@ import VigilConnectors
 import XCTest
 
 final class MQTTTopicsTests: XCTestCase {
-    let topics = MQTTTopics(prefix: "vigil")
+    let topics = MQTTTopics(prefix: "vigil", node: "edge1")
 
     func test_topics_layout() {
         XCTAssertEqual(topics.predictions(camera: "cam1"), "vigil/cam1/predictions")
         XCTAssertEqual(topics.tag("apple", camera: "cam1"), "vigil/cam1/apple")
         XCTAssertEqual(topics.status(camera: "cam1"), "vigil/cam1/status")
-        XCTAssertEqual(topics.availability, "vigil/available")
-        XCTAssertEqual(topics.events, "vigil/events")
+        XCTAssertEqual(topics.availability, "vigil/nodes/edge1/available")
+        XCTAssertEqual(topics.nodeStatus, "vigil/nodes/edge1/status")
+        XCTAssertEqual(topics.events, "vigil/nodes/edge1/events")
+        XCTAssertEqual(topics.everyNode(.available), "vigil/nodes/+/available")
+        XCTAssertEqual(MQTTTopics(prefix: "site/vigil", node: "a/b").availability, "site/vigil/nodes/a_b/available")
         XCTAssertEqual(topics.allPredictions, "vigil/+/predictions")
     }
 
@@ -25,6 +28,15 @@ final class MQTTTopicsTests: XCTestCase {
                 XCTAssertTrue("\(error)".contains("cameras[0].name"), "\(error)")
             }
         }
+    }
+
+    func test_node_fromNodeTopic() {
+        XCTAssertEqual(topics.node(fromNodeTopic: "vigil/nodes/pi-2/status")?.node, "pi-2")
+        XCTAssertEqual(topics.node(fromNodeTopic: "vigil/nodes/pi-2/events")?.kind, .events)
+        XCTAssertNil(topics.node(fromNodeTopic: "vigil/nodes/pi-2/other"))
+        XCTAssertNil(topics.node(fromNodeTopic: "vigil/nodes//status"))
+        XCTAssertNil(topics.node(fromNodeTopic: "vigil/nodes/a/b/status"))
+        XCTAssertNil(topics.node(fromNodeTopic: "other/nodes/a/status"))
     }
 
     func test_camera_fromPredictionsTopic() {

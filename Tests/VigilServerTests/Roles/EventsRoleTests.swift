@@ -6,7 +6,7 @@ import VigilTestSupport
 import XCTest
 
 /// Events end to end: `vigil run` on the demo video with event rules makes events with a
-/// snapshot and a remuxed clip, publishes them on `vigil/events`, serves them over the API (clip
+/// snapshot and a remuxed clip, publishes them on `vigil/nodes/<node>/events`, serves them over the API (clip
 /// with range requests), lists them with `vigil events`, and the events page plays the clip.
 final class EventsRoleTests: XCTestCase {
     func testDemoCamera_eventsHaveSnapshotsClipsMessagesAndAPI() throws {
@@ -17,12 +17,13 @@ final class EventsRoleTests: XCTestCase {
         let broker = try MosquittoBroker()
         try broker.start()
         defer { broker.stop() }
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/events"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/yard-node/events"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
 
         let config = folder.appendingPathComponent("vigil.yaml")
         try """
+            node: yard-node
             server:
               port: 0
             models:

@@ -79,7 +79,7 @@ final class RunRoleTests: XCTestCase {
             }
         }
         // Counts per tag and camera status are retained topics; the instance announced itself.
-        XCTAssertTrue(subscriber.messages.contains { $0.topic == "vigil/available" && $0.payload == "online" })
+        XCTAssertTrue(subscriber.messages.contains { $0.topic == "vigil/nodes/e2e/available" && $0.payload == "online" })
         // (Tags with spaces make the subscriber's "topic payload" lines ambiguous: match the raw line.)
         XCTAssertTrue(subscriber.printed.contains("vigil/cam1/red shape 1\n"), subscriber.printed)
         XCTAssertTrue(subscriber.printed.contains("vigil/cam1/green shape 1\n"), subscriber.printed)
@@ -90,11 +90,11 @@ final class RunRoleTests: XCTestCase {
                                       subscriber.printed)
         let sensor = try XCTUnwrap((try JSONSerialization.jsonObject(with: Data(discovery.payload.utf8))) as? [String: Any])
         XCTAssertEqual(sensor["state_topic"] as? String, "vigil/cam1/red shape")
-        XCTAssertEqual(sensor["availability_topic"] as? String, "vigil/available")
+        XCTAssertEqual(sensor["availability_topic"] as? String, "vigil/nodes/e2e/available")
 
         // SIGTERM: a clean stop says offline itself.
         XCTAssertEqual(vigil.terminate(), 0, vigil.printed)
-        XCTAssertTrue(subscriber.wait(timeout: 10) { $0.last { $0.topic == "vigil/available" }?.payload == "offline" })
+        XCTAssertTrue(subscriber.wait(timeout: 10) { $0.last { $0.topic == "vigil/nodes/e2e/available" }?.payload == "offline" })
     }
 
     func testKilledProcess_brokerPublishesTheLastWill() throws {
@@ -104,7 +104,7 @@ final class RunRoleTests: XCTestCase {
         let broker = try MosquittoBroker()
         try broker.start()
         defer { broker.stop() }
-        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/available"])
+        let subscriber = try MosquittoSubscriber(port: broker.port, topics: ["vigil/nodes/e2e/available"])
         defer { subscriber.stop() }
         try subscriber.waitUntilSubscribed()
         let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", config(broker: broker, videos: videos).path],
