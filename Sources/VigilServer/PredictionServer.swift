@@ -20,14 +20,17 @@ public final class PredictionServer: Sendable {
     public let live: LiveView?
     /// The event database when cameras record events (the events API and page); nil otherwise.
     public let events: EventStore?
+    /// Every node on the broker when this instance is the fleet view (`fleet: true`); nil otherwise.
+    public let fleet: FleetView?
     let logger: Logger
 
-    public init(configuration: ServerConfiguration, live: LiveView? = nil, events: EventStore? = nil,
+    public init(configuration: ServerConfiguration, live: LiveView? = nil, events: EventStore? = nil, fleet: FleetView? = nil,
                 metrics: ServerMetrics = ServerMetrics(), logger: Logger = Logger(label: "vigil.serve")) throws {
         self.configuration = configuration
         self.metrics = metrics
         self.live = live
         self.events = events
+        self.fleet = fleet
         self.logger = logger
         let metrics = self.metrics
         registry = try ModelRegistry(models: configuration.models, workers: configuration.workers,
@@ -44,6 +47,7 @@ public final class PredictionServer: Sendable {
         addRoutes(to: router)
         if let live { addDashboardRoutes(to: router, live: live) }
         if let events { addEventRoutes(to: router, store: events) }
+        if let fleet { addFleetRoutes(to: router, fleet: fleet) }
         var app = Application(
             router: router,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),

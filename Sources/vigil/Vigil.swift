@@ -1,9 +1,10 @@
 import ArgumentParser
+import VigilApp
 
 /// The `vigil` command: custom vision at the edge.
 @main
 struct Vigil: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = VigilVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "vigil",

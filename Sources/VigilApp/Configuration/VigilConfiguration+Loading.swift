@@ -25,12 +25,12 @@ extension VigilConfiguration {
         let (reader, unknown) = try ConfigReader.read(yaml: yaml, name: name, environment: environment, shape: shape)
         let root = ConfigSection(reader: reader, path: [], value: reader.root)
         var configuration = VigilConfiguration()
-        try configuration.read(root, baseDirectory: baseDirectory)
+        try configuration.read(root, baseDirectory: baseDirectory, environment: environment)
         let warnings = unknown.map { "\($0) names no configuration key; ignored" }
         return (configuration, warnings)
     }
 
-    private mutating func read(_ root: ConfigSection, baseDirectory: URL) throws {
+    private mutating func read(_ root: ConfigSection, baseDirectory: URL, environment: [String: String]) throws {
         if let node = root.string("node") {
             guard Self.isValidName(node) else { throw root.fail("node", "'\(node)' may hold only letters, digits, '-' and '_'") }
             self.node = node
@@ -39,7 +39,12 @@ extension VigilConfiguration {
         try readStorage(root.section("storage"), baseDirectory: baseDirectory)
         try readModels(root, baseDirectory: baseDirectory)
         try readCameras(root, baseDirectory: baseDirectory)
+        try readShard(root.section("shard"), hostName: environment["HOSTNAME"] ?? ProcessInfo.processInfo.hostName)
         try readMQTT(root.section("mqtt"))
+        if let fleet = try root.bool("fleet") {
+            guard !fleet || mqtt != nil else { throw root.fail("fleet", "needs mqtt.url: the nodes report to the fleet view over MQTT") }
+            self.fleet = fleet
+        }
         try readDapr(root.section("dapr"))
         try readUploads(root.section("uploads"))
         try readDisplay(root.section("display"))
@@ -60,6 +65,7 @@ extension VigilConfiguration {
         }
         if let queue = try section.int("queue", in: 0...100_000) { server.queueLimit = queue }
         if let watch = try section.bool("watch") { server.watchInterval = watch ? .seconds(2) : nil }
+        publicURL = try section.url("url", schemes: ["http", "https"])
     }
 
     private mutating func readModels(_ root: ConfigSection, baseDirectory: URL) throws {

@@ -1,7 +1,12 @@
 /// Every key of vigil.yaml, documented; see `ConfigShape` for what the table drives.
 extension VigilConfiguration {
     public static let shape: ConfigShape = .object(doc: "vigil.yaml", [
-        ("node", .value(.string, default: "the host name", doc: "This instance's name in MQTT topics, metrics and logs.")),
+        ("node", .value(.string, default: "the host name", doc: "This instance's name in MQTT topics (`<prefix>/nodes/<node>/...`), the fleet view, metrics and logs.")),
+        ("fleet", .value(.boolean, default: "false", doc: "Show every node reporting to the same broker (and prefix) at `/fleet`: state, cameras, recent events, links to each node's own dashboard. Needs `mqtt.url`.")),
+        ("shard", .object(doc: "Share the cameras out among replicas (a Kubernetes StatefulSet): each camera runs on exactly one shard, chosen by rendezvous hashing of its name.", [
+            ("count", .value(.integer, default: "1", doc: "Number of shards (the StatefulSet's replicas).")),
+            ("index", .value(.string, default: "0", doc: "This replica's shard, 0 to count-1; `auto` takes the host name's trailing ordinal (`vigil-capture-2` is 2).")),
+        ])),
         ("server", .object(doc: "The HTTP server: Custom Vision prediction API, dashboard, metrics.", [
             ("enabled", .value(.boolean, default: "true", doc: "Serve the API and dashboard while cameras run.")),
             ("host", .value(.string, default: "127.0.0.1", doc: "Listen address (0.0.0.0 in a container).")),
@@ -9,6 +14,7 @@ extension VigilConfiguration {
             ("workers", .value(.integer, default: "one per core", doc: "Inferences run at once, shared by HTTP requests and cameras.")),
             ("queue", .value(.integer, default: "16 per worker", doc: "HTTP requests that may wait for a worker before others get 503.")),
             ("watch", .value(.boolean, default: "true", doc: "Reload a model when its files change.")),
+            ("url", .value(.url, default: "http://<host name>:<port>/", doc: "Where other nodes' fleet view links to this node's dashboard (e.g. `http://$(POD_IP):8080/` in Kubernetes).")),
         ])),
         ("models", .list(doc: "Model bundles (Custom Vision or AutoML exports). The first is the default.", .object(doc: "A model.", [
             ("name", .value(.string, default: "the folder name", doc: "Name in routes (`/<name>/image`), topics and camera `model` keys.")),
@@ -67,7 +73,7 @@ extension VigilConfiguration {
             ("protocol", .value(.string, default: "3.1.1", doc: "`3.1.1` or `5`.")),
             ("qos", .value(.integer, default: "1", doc: "QoS of published messages: 0, 1 or 2.")),
             ("retain", .value(.boolean, default: "false", doc: "Retain prediction messages (counts and status are always retained).")),
-            ("prefix", .value(.string, default: "vigil", doc: "Topic prefix: `<prefix>/<camera>/predictions`, `<prefix>/<camera>/<tag>`, `<prefix>/<camera>/status`, `<prefix>/available`.")),
+            ("prefix", .value(.string, default: "vigil", doc: "Topic prefix: `<prefix>/<camera>/predictions`, `<prefix>/<camera>/<tag>`, `<prefix>/<camera>/status`, `<prefix>/nodes/<node>/{available,status,events}`.")),
             ("keep_alive", .value(.integer, default: "30", doc: "Keep-alive in seconds (at least 5); the broker sends the last will after 1.5 times this.")),
             ("queue", .value(.integer, default: "10000", doc: "Messages kept while the broker is away; beyond it the oldest are dropped and counted.")),
             ("tls", .object(doc: "TLS for `mqtts://`.", [

@@ -11,6 +11,12 @@ import VigilStore
 public struct VigilConfiguration: Sendable {
     /// This instance's name (topics, metrics, logs). Default: the host name.
     public var node: String = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "vigil"
+    /// List every node on the broker at `/fleet`. Default false; needs MQTT.
+    public var fleet = false
+    /// Which share of `cameras` this instance runs (all of them by default).
+    public var shard = CameraShard.whole
+    /// Where other nodes link to this node's dashboard; nil: `http://<host name or server.host>:<port>/`.
+    public var publicURL: URL?
     /// Serve the HTTP API and dashboard while cameras run. Default true.
     public var serverEnabled = true
     public var server = ServerConfiguration()
@@ -34,7 +40,8 @@ public struct VigilConfiguration: Sendable {
 extension VigilConfiguration {
     /// A few lines of what this configuration sets up, credentials left out (`vigil config check`).
     public var summary: String {
-        var lines = ["node: \(node)"]
+        var lines = ["node: \(node)" + (fleet ? " (fleet view at /fleet)" : "")]
+        if shard.count > 1 { lines.append("shard \(shard.index) of \(shard.count) (0-based)") }
         lines.append(serverEnabled ? "server: http://\(server.host):\(server.port) (\(server.workers) workers)" : "server: off")
         for model in server.models { lines.append("model \(model.name): \(model.url.path)") }
         for camera in cameras {

@@ -22,6 +22,11 @@ public final class VigilRuntime: Sendable {
     public let events: EventRecorder?
     /// Cloud uploads of clips and snapshots; nil without targets (or without events).
     let uploader: Uploader?
+    /// Every node on the broker, when this instance is the fleet view; nil otherwise.
+    public let fleet: FleetView?
+    let startedAt = Date()
+    /// The HTTP port once the server listens (for the node report's URL).
+    let boundPort = Mutex<Int?>(nil)
     let logger: Logger
 
     /// Loads the models and opens nothing yet; errors name what failed (a model, a camera source).
@@ -57,7 +62,9 @@ public final class VigilRuntime: Sendable {
         }
         var serverConfiguration = configuration.server
         if uploader != nil { serverConfiguration.uploadJournal = UploadService.journalURL(configuration.storage) }
-        server = try PredictionServer(configuration: serverConfiguration, live: live, events: events?.store, metrics: metrics, logger: logger)
+        fleet = configuration.fleet ? FleetView(selfNode: configuration.node) : nil
+        server = try PredictionServer(configuration: serverConfiguration, live: live, events: events?.store, fleet: fleet,
+                                      metrics: metrics, logger: logger)
 
         var sinks: [PipelineSink] = [live, MetricsSink(metrics: server.metrics)]
         if configuration.printsPredictions { sinks.append(PrintSink()) }
@@ -102,6 +109,15 @@ public final class VigilRuntime: Sendable {
 
     let endsWhenCamerasEnd: Bool
 
+    /// What this node runs, for the fleet view.
+    func nodeReport() -> NodeReport {
+        let port = configuration.serverEnabled ? boundPort.withLock { $0 } : nil
+        return NodeReport(node: configuration.node,
+                          url: NodeReport.url(configured: configuration.publicURL, host: configuration.server.host, port: port),
+                          fleet: configuration.fleet, shard: configuration.shard, startedAt: startedAt,
+                          models: server.registry.names, cameras: live.statuses)
+    }
+
     /// Puts a finished clip or snapshot in the upload journal, once per target.
     static func enqueue(_ file: URL, kind: String, camera: String, eventID: String, targets: [String], uploader: Uploader, logger: Logger) {
         Task {
@@ -135,6 +151,7 @@ public final class VigilRuntime: Sendable {
     /// Runs until SIGTERM/SIGINT (or, with `endsWhenCamerasEnd`, until every camera has ended).
     /// `onRunning` receives the HTTP port once the server listens (nil when the server is off).
     public func run(onRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) async throws {
+        if let fleet, let mqtt { try mqtt.follow(fleet) }
         mqtt?.start()
         let cameras = CameraService(pipelines: pipelines, endsWhenCamerasEnd: endsWhenCamerasEnd) { [live, mqtt, dapr, displays, events] in
             live.close()
@@ -147,9 +164,20 @@ public final class VigilRuntime: Sendable {
         // and the HTTP server's graceful shutdown does not wait on them.
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if configuration.serverEnabled {
-            services.append(.init(service: server.application(onRunning: { port in await onRunning(port) })))
+            services.append(.init(service: server.application(onRunning: { [self] port in
+                self.boundPort.withLock { $0 = port }
+                await onRunning(port)
+            })))
         } else {
             await onRunning(nil)
+        }
+        if let mqtt {
+            services.append(.init(service: NodeReporter(
+                report: { [self] in
+                    // Once the server listens, so the report carries its URL.
+                    configuration.serverEnabled && boundPort.withLock({ $0 }) == nil ? nil : nodeReport().json()
+                },
+                publish: { mqtt.publishNodeReport($0) })))
         }
         if let uploader { services.append(.init(service: UploadService(uploader: uploader))) }
         services.append(.init(service: cameras, successTerminationBehavior: .gracefullyShutdownGroup))

@@ -4,6 +4,7 @@ import Synchronization
 import VigilConnectors
 import VigilImage
 import VigilPipeline
+import VigilServer
 
 /// Publishes the cameras' results over MQTT:
 /// `<prefix>/<camera>/predictions` (every scored frame's message, the configured QoS and retain),
@@ -74,7 +75,24 @@ final class MQTTPublishing: PipelineSink {
         }
     }
 
-    /// An event message on `<prefix>/events` (QoS 1, not retained).
+    /// This node's report on `<prefix>/nodes/<node>/status` (QoS 1, retained).
+    func publishNodeReport(_ json: String) {
+        send(topic: topics.nodeStatus, payload: json, qos: 1, retain: true)
+    }
+
+    /// Feeds `fleet` with every node's availability, report and events (retained ones included).
+    /// Call before `start()`; subscriptions are renewed on every reconnect.
+    func follow(_ fleet: FleetView) throws {
+        let topics = self.topics
+        for kind in MQTTTopics.NodeTopic.allCases {
+            try client.subscribe(topics.everyNode(kind), qos: 1) { message in
+                guard let (node, kind) = topics.node(fromNodeTopic: message.topic) else { return }
+                fleet.receive(node: node, kind: kind, payload: message.payload)
+            }
+        }
+    }
+
+    /// An event message on `<prefix>/nodes/<node>/events` (QoS 1, not retained).
     func publishEvent(_ json: String) {
         send(topic: topics.events, payload: json, qos: 1, retain: false)
     }

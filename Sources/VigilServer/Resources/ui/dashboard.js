@@ -77,3 +77,8 @@ events.addEventListener("prediction", event => {
 
 refresh();
 setInterval(refresh, 1000);
+
+// The fleet link shows only on an instance configured with `fleet: true` (which serves /api/fleet).
+fetch("/api/fleet", { cache: "no-store" }).then(response => {
+  if (response.ok) document.getElementById("fleet-link").hidden = false;
+}).catch(() => {});
