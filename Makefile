@@ -4,7 +4,7 @@
 SWIFT ?= swift
 RELEASE_BIN := .build/release/vigil
 
-.PHONY: run test build deps test-deps bench bench-cameras demo-model demo-video protos clean
+.PHONY: run test build deps test-deps dist dist-deps bench bench-cameras demo-model demo-video protos clean
 
 deps:
 	@scripts/install-deps.sh build
@@ -23,6 +23,16 @@ run: build
 # Tests run optimised: the model tests push real networks through the engine.
 test: test-deps
 	$(SWIFT) test -c release -Xswiftc -enable-testing
+
+dist-deps:
+	@scripts/install-deps.sh dist
+
+# The release package: dist/vigil-<version>-linux-<arch>.tar.gz (this machine's architecture;
+# arm64 is built the same way on an arm64 machine, see packaging/README.md). Built with the flags
+# of `make test` so the two share .build/release.
+dist: dist-deps
+	$(SWIFT) build -c release --product vigil -Xswiftc -enable-testing
+	scripts/make-dist.sh --binary $(RELEASE_BIN) --out dist
 
 bench: build
 	Benchmarks/compare.sh

@@ -2,18 +2,27 @@
 # Installs the Debian 12 packages Vigil needs, only those missing.
 #   scripts/install-deps.sh build   libraries to build and run vigil
 #   scripts/install-deps.sh test    the above plus what the tests use
+#   scripts/install-deps.sh dist    the build libraries plus what scripts/make-dist.sh uses
 set -euo pipefail
 
-build=(pkg-config libopenblas-dev libturbojpeg0-dev libpng-dev zlib1g-dev
+build=(pkg-config libsqlite3-dev libopenblas-dev libturbojpeg0-dev libpng-dev zlib1g-dev
        libavformat-dev libavcodec-dev libavutil-dev libswscale-dev libavdevice-dev libmosquitto-dev)
 # Tests start real peers: ffmpeg makes videos, Mosquitto is the broker, GStreamer's RTSP server
 # (through python3-gi) serves RTSP, openssl makes TLS certificates, Chromium loads the pages,
-# python3-venv holds moto (S3 server, from PyPI) for the upload tests.
-test=(chromium fonts-dejavu-core python3 python3-venv python3-websocket ffmpeg mosquitto mosquitto-clients openssl
+# python3-venv holds moto (S3 server, from PyPI) for the upload tests and hadolint for the
+# Dockerfile test; patchelf, debootstrap and systemd (systemd-analyze) build and check the release
+# package on a fresh Debian root.
+test=(patchelf debootstrap systemd chromium fonts-dejavu-core python3 python3-venv python3-websocket ffmpeg mosquitto mosquitto-clients openssl
       python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 
+# scripts/make-dist.sh sets the release binary's library path with patchelf.
+dist=(patchelf)
+
 want=("${build[@]}")
-if [ "${1:-build}" = "test" ]; then want+=("${test[@]}"); fi
+case "${1:-build}" in
+    test) want+=("${test[@]}") ;;
+    dist) want+=("${dist[@]}") ;;
+esac
 
 missing=()
 for package in "${want[@]}"; do
