@@ -5,6 +5,7 @@ For pages that stream forever (MJPEG, Server-Sent Events), where `--dump-dom` wi
 budget never finishes: this drives Chromium over the DevTools protocol instead, polls
 `--until EXPR` every 200 ms, then prints the JSON value of `--print EXPR` and exits 0; exits 1
 with the last value of `--print` if the condition does not hold within `--timeout` seconds.
+`--screenshot FILE` saves a PNG of the page once the condition holds (for the record).
 
 Usage: browser-eval.py URL --until 'document.querySelectorAll("li").length > 2' --print 'document.body.innerText'
 Needs chromium and python3-websocket (Debian packages).
@@ -18,6 +19,7 @@ parser.add_argument("url")
 parser.add_argument("--until", required=True)
 parser.add_argument("--print", dest="show", required=True)
 parser.add_argument("--timeout", type=float, default=60)
+parser.add_argument("--screenshot")
 args = parser.parse_args()
 
 profile = tempfile.mkdtemp(prefix="vigil-cdp-")
@@ -57,6 +59,10 @@ try:
     while time.time() < deadline:
         try:
             if evaluate(args.until):
+                if args.screenshot:
+                    import base64
+                    with open(args.screenshot, "wb") as out:
+                        out.write(base64.b64decode(call("Page.captureScreenshot", format="png")["data"]))
                 print(json.dumps(evaluate(args.show)))
                 sys.exit(0)
         except websocket.WebSocketTimeoutException:

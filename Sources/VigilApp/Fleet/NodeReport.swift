@@ -4,7 +4,7 @@ import VigilPipeline
 
 /// The document a node publishes, retained, on `<prefix>/nodes/<node>/status`, for fleet views:
 ///
-///     {"node", "state": "online", "version", "url", "fleet", "shard": {"index", "count"},
+///     {"node", "state": "online", "version", "url", "fleet", "events", "shard": {"index", "count"},
 ///      "startedAt", "updatedAt", "models": [names], "cameras": [camera status, as on the dashboard]}
 ///
 /// Whether the node is up is not in here but on `<prefix>/nodes/<node>/available` (the last will
@@ -13,6 +13,8 @@ struct NodeReport {
     var node: String
     var url: String?
     var fleet: Bool
+    /// Whether the node records events (so its `/events` page exists).
+    var events: Bool
     var shard: CameraShard
     var startedAt: Date
     var models: [String]
@@ -21,7 +23,7 @@ struct NodeReport {
     func json(at now: Date = Date()) -> String {
         var out = "{\"node\":\(JSONText.string(node)),\"state\":\"online\",\"version\":\(JSONText.string(VigilVersion.current))"
         out += ",\"url\":" + (url.map(JSONText.string) ?? "null")
-        out += ",\"fleet\":\(fleet),\"shard\":{\"index\":\(shard.index),\"count\":\(shard.count)}"
+        out += ",\"fleet\":\(fleet),\"events\":\(events),\"shard\":{\"index\":\(shard.index),\"count\":\(shard.count)}"
         out += ",\"startedAt\":\(JSONText.string(ScoredFrame.iso8601(startedAt))),\"updatedAt\":\(JSONText.string(ScoredFrame.iso8601(now)))"
         out += ",\"models\":[" + models.map(JSONText.string).joined(separator: ",") + "]"
         out += ",\"cameras\":[" + cameras.map { $0.json() }.joined(separator: ",") + "]}"

@@ -114,7 +114,7 @@ public final class VigilRuntime: Sendable {
         let port = configuration.serverEnabled ? boundPort.withLock { $0 } : nil
         return NodeReport(node: configuration.node,
                           url: NodeReport.url(configured: configuration.publicURL, host: configuration.server.host, port: port),
-                          fleet: configuration.fleet, shard: configuration.shard, startedAt: startedAt,
+                          fleet: configuration.fleet, events: events != nil, shard: configuration.shard, startedAt: startedAt,
                           models: server.registry.names, cameras: live.statuses)
     }
 

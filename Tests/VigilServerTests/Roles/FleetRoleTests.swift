@@ -100,6 +100,7 @@ final class FleetRoleTests: XCTestCase {
             XCTAssertEqual(report?["url"] as? String, bases[node.name]! + "/", "\(node.name) links to its own dashboard")
             XCTAssertEqual(report?["version"] as? String, "0.1.0")
             XCTAssertEqual(report?["fleet"] as? Bool, node.fleet)
+            XCTAssertEqual(report?["events"] as? Bool, node.events)
         }
         let event = ((seen["barn"]?["events"] as? [[String: Any]])?.first?["after"]) as? [String: Any]
         XCTAssertEqual(event?["camera"] as? String, "stall")
@@ -108,8 +109,10 @@ final class FleetRoleTests: XCTestCase {
         XCTAssertEqual(try EventsRoleTests.load(URLRequest(url: URL(string: bases["shed"]! + "/api/fleet")!)).1?.statusCode, 404)
 
         // The page, in Chromium: a card per node, with its cameras and a link to the node's dashboard.
+        let screenshot = folder.appendingPathComponent("fleet.png")
         let output = try RoleFixtures.run(URL(fileURLWithPath: "/usr/bin/python3"), [
             SharedAssets.packageRoot.appendingPathComponent("scripts/browser-eval.py").path, hub + "/fleet",
+            "--screenshot", screenshot.path,
             "--until", ##"document.querySelectorAll("article.node").length === 3 && document.querySelectorAll("article.node h2 .state.streaming").length === 3"##,
             "--print", ##"[...document.querySelectorAll("article.node")].map(n => ({node: n.dataset.node, state: n.querySelector("h2 .state").textContent, cameras: [...n.querySelectorAll("li[data-camera]")].map(c => c.dataset.camera), dashboard: n.querySelector(".links a")?.href}))"##,
         ])
@@ -118,6 +121,11 @@ final class FleetRoleTests: XCTestCase {
         XCTAssertEqual(cards.compactMap { $0["state"] as? String }, ["online", "online", "online"])
         XCTAssertEqual(cards.compactMap { $0["cameras"] as? [String] }, [["stall"], ["gate"], ["door", "roof"]])
         XCTAssertEqual(cards.last?["dashboard"] as? String, bases["shed"]! + "/dashboard")
+        let png = try Data(contentsOf: screenshot)
+        XCTAssertEqual(Array(png.prefix(4)), [0x89, 0x50, 0x4E, 0x47], "a PNG screenshot of the fleet page")
+        if let keep = ProcessInfo.processInfo.environment["VIGIL_SCREENSHOTS"] {
+            try? FileManager.default.copyItem(at: screenshot, to: URL(fileURLWithPath: keep).appendingPathComponent("fleet.png"))
+        }
 
         // SIGKILL one node: no goodbye, so only the broker's last will can say it is gone.
         let shed = processes.removeValue(forKey: "shed")!

@@ -44,7 +44,8 @@ function nodeCard(node, self) {
   if (report.url) {
     const links = document.createElement("p");
     links.className = "links";
-    links.append(link(report.url + "dashboard", "dashboard"), " · ", link(report.url + "events", "events"));
+    links.append(link(report.url + "dashboard", "dashboard"));
+    if (report.events) links.append(" · ", link(report.url + "events", "events"));
     root.append(links);
   }
 
