@@ -344,7 +344,15 @@ def mounted_files(container, spec, by_kind):
     return files
 
 
-def summarise_env(env_list):
+def secret_keys(by_kind, kind, name):
+    """The keys of a ConfigMap or Secret of the rendering, or None when it is not rendered."""
+    obj = by_kind.get(kind, {}).get(name)
+    if obj is None:
+        return None
+    return set(obj.get("data") or {}) | set(obj.get("stringData") or {})
+
+
+def summarise_env(env_list, by_kind):
     summary, values = [], {}
     for e in env_list:
         item = {"name": e["name"]}
@@ -355,6 +363,10 @@ def summarise_env(env_list):
             ref = e.get("valueFrom", {})
             kind = next(iter(ref))
             item.update({"from": kind, "optional": bool(ref[kind].get("optional", False))})
+            if kind in ("secretKeyRef", "configMapKeyRef"):
+                keys = secret_keys(by_kind, "Secret" if kind == "secretKeyRef" else "ConfigMap", ref[kind]["name"])
+                # Whether the rendering's object has the key (None: the object is made elsewhere).
+                item["present"] = None if keys is None else ref[kind]["key"] in keys
             if kind == "fieldRef":
                 item["field"] = ref[kind]["fieldPath"]
         summary.append(item)
@@ -374,7 +386,7 @@ def summarise_kubernetes(source, objects):
         for container in spec.get("containers", []):
             if not is_vigil(container):
                 continue
-            env, referenced = summarise_env(container.get("env", []))
+            env, referenced = summarise_env(container.get("env", []), by_kind)
             ports = {p.get("name") or str(p["containerPort"]): p["containerPort"] for p in container.get("ports", [])}
             probes = []
             for probe_name in ("startupProbe", "livenessProbe", "readinessProbe"):
@@ -396,6 +408,7 @@ def summarise_kubernetes(source, objects):
                 "files": mounted_files(container, spec, by_kind),
                 "mounts": [m["mountPath"] for m in container.get("volumeMounts", [])],
                 "annotations": template.get("metadata", {}).get("annotations", {}) or {},
+                "enableServiceLinks": spec.get("enableServiceLinks"),
             })
     return containers
 
