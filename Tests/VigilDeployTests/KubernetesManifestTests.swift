@@ -142,6 +142,7 @@ final class KubernetesManifestTests: XCTestCase {
         var answered = probed ? 1 : 0
 
         let sample = try Data(contentsOf: DeployPaths.file("demo/model/samples/red-shape.jpg"))
+        var runs = Set<String>()
         for container in containers where container.role == "run" || container.role == "display" {
             let root = try DeployedVigil.Root(container)
             var endpointPaths: [String] = []
@@ -154,11 +155,17 @@ final class KubernetesManifestTests: XCTestCase {
             }
             var environment = DeployedVigil.environment(for: container, root: root, podName: DeployedVigil.podName(of: container))
             Self.adaptForLocalRun(&environment)
+            // Renderings that differ only in what the local run replaces (broker, TLS files,
+            // comments) start one vigil.
+            let started = try String(contentsOf: file, encoding: .utf8) + container.args.joined(separator: " ")
+                + environment.filter { $0.key.hasPrefix("VIGIL_") || !ProcessInfo.processInfo.environment.keys.contains($0.key) }
+                    .map { "\($0.key)=\($0.value)" }.sorted().joined(separator: "\n")
+            guard runs.insert(started.replacingOccurrences(of: root.url.path, with: "<root>")).inserted else { continue }
             let child = try ChildProcess(VigilBinary.url, Array(container.args.prefix { $0 != "--config" }) + ["--config", file.path],
                                          environment: environment)
             defer { child.terminate() }
             let port: Int
-            do { port = try DeployedVigil.listeningPort(of: child) } catch {
+            do { port = try DeployedVigil.listeningPort(of: child, timeout: 30) } catch {
                 XCTFail("\(container.name): no HTTP server came up: \(error)")
                 continue
             }
