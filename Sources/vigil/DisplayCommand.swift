@@ -11,7 +11,7 @@ struct DisplayCommand: AsyncParsableCommand {
         discussion: """
             Uses the display, mqtt, dapr and server sections of --config (or VIGIL_* variables, e.g. \
             VIGIL_MQTT_URL=mqtt://broker:1883 VIGIL_DISPLAY_TERMINAL=true). The seed's THRESHOLD variable sets display.threshold. \
-            With Dapr, the sidecar is told to deliver to POST /display on server.host:server.port.
+            It serves GET /healthz and /readyz on server.host:server.port (server.enabled: false turns             that off); with Dapr, the sidecar is told to deliver to POST /display there.
             """)
 
     @Option(help: "The configuration file (default: $VIGIL_CONFIG, else only VIGIL_* variables).")
@@ -36,7 +36,9 @@ struct DisplayCommand: AsyncParsableCommand {
         let role = try Console.attempt { try DisplayRole(configuration: loaded.configuration, logger: logger) }
         try await role.run { port in
             var line = "vigil display running"
-            if let port { line += "; Dapr delivers to http://\(loaded.configuration.server.host):\(port)/display" }
+            let host = loaded.configuration.server.host
+            if let port { line += "; probes at http://\(host):\(port)/healthz" }
+            if let port, loaded.configuration.dapr.enabled { line += "; Dapr delivers to http://\(host):\(port)/display" }
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }

@@ -57,7 +57,8 @@ public final class DisplayRole: Sendable {
         }
     }
 
-    /// Runs until SIGTERM/SIGINT; `onRunning` gets the HTTP port of the Dapr endpoint (nil without Dapr).
+    /// Runs until SIGTERM/SIGINT; `onRunning` gets the HTTP port (probes, and the Dapr route when
+    /// Dapr is on), nil when `server.enabled` is false.
     public func run(onRunning: @escaping @Sendable (Int?) async -> Void = { _ in }) async throws {
         if let mqtt, let mqttConfiguration = configuration.mqtt {
             let topics = mqttConfiguration.topics
@@ -67,8 +68,8 @@ public final class DisplayRole: Sendable {
             mqtt.start()
         }
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if configuration.dapr.enabled {
-            services.append(.init(service: daprApplication(onRunning: onRunning)))
+        if configuration.serverEnabled {
+            services.append(.init(service: application(onRunning: onRunning)))
         } else {
             await onRunning(nil)
         }
@@ -79,9 +80,23 @@ public final class DisplayRole: Sendable {
         try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 
-    /// `GET /dapr/subscribe` announcing the topic, and the route the sidecar posts CloudEvents to.
-    func daprApplication(onRunning: @escaping @Sendable (Int?) async -> Void) -> some ApplicationProtocol {
+    /// The probes (`/healthz`, `/readyz`: the display opened at start, so a running role is ready)
+    /// and, with Dapr, `GET /dapr/subscribe` announcing the topic and the route the sidecar posts
+    /// CloudEvents to.
+    func application(onRunning: @escaping @Sendable (Int?) async -> Void) -> some ApplicationProtocol {
         let router = Router()
+        router.get("/health") { _, _ in "ok" }
+        router.get("/healthz") { _, _ in "ok" }
+        router.get("/readyz") { _, _ in "ok" }
+        if configuration.dapr.enabled { addDaprRoutes(to: router) }
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "vigil-display"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port) },
+            logger: logger)
+    }
+
+    private func addDaprRoutes(to router: Router<BasicRequestContext>) {
         let dapr = configuration.dapr
         router.get("/dapr/subscribe") { _, _ -> Response in
             let body = "[{\"pubsubname\":\"\(dapr.pubsub)\",\"topic\":\"\(dapr.topic)\",\"route\":\"/display\"}]"
@@ -94,15 +109,6 @@ public final class DisplayRole: Sendable {
             return Response(status: .ok, headers: [.contentType: "application/json"],
                             body: .init(byteBuffer: ByteBuffer(string: "{\"status\":\"SUCCESS\"}")))
         }
-        // Probes: the display is ready once it runs (its display opened at start).
-        router.get("/health") { _, _ in "ok" }
-        router.get("/healthz") { _, _ in "ok" }
-        router.get("/readyz") { _, _ in "ok" }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(configuration.server.host, port: configuration.server.port), serverName: "vigil-display"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port) },
-            logger: logger)
     }
 }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import VigilTestSupport
 import XCTest
 
@@ -27,10 +30,13 @@ final class DisplayRoleTests: XCTestCase {
 
         let display = try ChildProcess(VigilBinary.url, ["display"], environment: [
             "VIGIL_MQTT_URL": "mqtt://127.0.0.1:\(broker.port)", "VIGIL_DISPLAY_SENSE_HAT": fb.path,
-            "VIGIL_DISPLAY_LOW_LIGHT": "false", "THRESHOLD": "0.6",
+            "VIGIL_DISPLAY_LOW_LIGHT": "false", "THRESHOLD": "0.6", "VIGIL_SERVER_PORT": "0",
         ])
         defer { display.terminate() }
-        _ = try display.waitForLine(containing: "vigil display running")
+        let running = try display.waitForLine(containing: "vigil display running")
+        // Without Dapr the role still answers its probes (a DaemonSet's liveness and readiness).
+        let probe = String(running[running.range(of: "http://")!.lowerBound...])
+        XCTAssertEqual(try EventsRoleTests.load(URLRequest(url: URL(string: probe)!)).1?.statusCode, 200, running)
         let publish = RoleFixtures.which("mosquitto_pub")!
         // Vigil's own message shape.
         let apple = #"{"camera":"cam1","predictions":[{"probability":0.93,"tagId":"","tagName":"apple"},{"probability":0.05,"tagId":"","tagName":"banana"}]}"#
