@@ -10,10 +10,11 @@
 # Build: the release binary, made into the release package's tree by scripts/make-dist.sh (the
 # same tree the tarball holds: bin/vigil, lib/ with the Swift runtime, share/vigil/).
 FROM swift:6.3-bookworm AS build
-# The -dev packages of scripts/install-deps.sh's build list, and patchelf for make-dist.sh.
+# scripts/install-deps.sh's build and dist lists: the -dev packages, and make-dist.sh's tools.
 # hadolint ignore=DL3008
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
+      binutils \
       libavcodec-dev \
       libavdevice-dev \
       libavformat-dev \

@@ -10,17 +10,18 @@ build=(pkg-config libsqlite3-dev libopenblas-dev libturbojpeg0-dev libpng-dev zl
 # Tests start real peers: ffmpeg makes videos, Mosquitto is the broker, GStreamer's RTSP server
 # (through python3-gi) serves RTSP, openssl makes TLS certificates, Chromium loads the pages,
 # python3-venv holds moto (S3 server, from PyPI) for the upload tests and hadolint for the
-# Dockerfile test; patchelf, debootstrap and systemd (systemd-analyze) build and check the release
-# package on a fresh Debian root.
-test=(patchelf debootstrap systemd chromium fonts-dejavu-core python3 python3-venv python3-websocket ffmpeg mosquitto mosquitto-clients openssl
+# Dockerfile test; debootstrap and systemd (systemd-analyze) check the release package on a fresh
+# Debian root (the tests also make the package: the dist list below).
+test=(debootstrap systemd chromium fonts-dejavu-core python3 python3-venv python3-websocket ffmpeg mosquitto mosquitto-clients openssl
       python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly)
 
-# scripts/make-dist.sh sets the release binary's library path with patchelf.
-dist=(patchelf)
+# scripts/make-dist.sh reads the binary's libraries (readelf), strips it (objcopy) and sets its
+# library path (patchelf).
+dist=(binutils patchelf)
 
 want=("${build[@]}")
 case "${1:-build}" in
-    test) want+=("${test[@]}") ;;
+    test) want+=("${dist[@]}" "${test[@]}") ;;
     dist) want+=("${dist[@]}") ;;
 esac
 

@@ -98,11 +98,14 @@ final class DockerfileTests: XCTestCase {
         XCTAssertEqual(runStage.count, Set(runStage).count, "a package is listed twice")
         XCTAssertEqual(runStage, runStage.sorted(), "keep the list sorted")
 
-        // The build stage installs what scripts/install-deps.sh installs to build, and patchelf.
+        // The build stage installs what `scripts/install-deps.sh dist` installs: the build list
+        // and make-dist.sh's tools.
         let script = try String(contentsOf: DeployPaths.file("scripts/install-deps.sh"), encoding: .utf8)
-        let build = try XCTUnwrap(script.firstMatch(of: /\nbuild=\(([^)]*)\)/)).1
-        let buildPackages = Set(build.split(whereSeparator: \.isWhitespace).map(String.init))
-        XCTAssertEqual(Set(stages[0].aptPackages), buildPackages.union(["patchelf"]))
+        func list(_ name: String) throws -> Set<String> {
+            let match = try XCTUnwrap(script.firstMatch(of: try Regex("\n\(name)=\\(([^)]*)\\)")), "no \(name)=(...) in install-deps.sh")
+            return Set(try XCTUnwrap(match.output[1].substring).split(whereSeparator: \.isWhitespace).map(String.init))
+        }
+        XCTAssertEqual(Set(stages[0].aptPackages), try list("build").union(try list("dist")))
     }
 
     /// The health check against real vigil processes on this machine: `serve` answers on its
