@@ -77,7 +77,7 @@ ENV VIGIL_CONFIG=/etc/vigil/vigil.yaml
 USER 10001:10001
 WORKDIR /var/lib/vigil
 EXPOSE 8080
-# GET /healthz on the role's port; roles without HTTP (capture, display) pass while they run.
+# GET /healthz on the role's port (run, serve, display); capture, without HTTP, passes while it runs.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 CMD ["/usr/local/bin/vigil-healthcheck"]
 # vigil stops cleanly on SIGTERM (Docker's default stop signal).
 ENTRYPOINT ["vigil"]

@@ -109,8 +109,8 @@ final class DockerfileTests: XCTestCase {
     }
 
     /// The health check against real vigil processes on this machine: `serve` answers on its
-    /// --port, a port nobody serves fails, `run` with the server off and `capture` pass without
-    /// a request.
+    /// --port, `display` on VIGIL_SERVER_PORT, a port nobody serves fails, `run` with the server
+    /// off and `capture` pass without a request.
     func testHealthcheck_asksTheRolesServerAndPassesForRolesWithout() throws {
         let port = try MosquittoBroker.freePort()
         let demo = DeployPaths.file("demo")
@@ -124,6 +124,16 @@ final class DockerfileTests: XCTestCase {
         let unhealthy = try Self.healthcheck(serve, environment: ["VIGIL_HEALTHCHECK_PORT": "\(idle)"])
         XCTAssertEqual(unhealthy.status, 1, unhealthy.output)
         XCTAssertEqual(unhealthy.output, "unhealthy: GET /healthz on 127.0.0.1:\(idle): no answer\n")
+
+        let displayPort = try MosquittoBroker.freePort()
+        let displayEnvironment = ["VIGIL_SERVER_PORT": "\(displayPort)", "VIGIL_DAPR_ENABLED": "true",
+                                  "VIGIL_DISPLAY_TERMINAL": "true", "NO_COLOR": "1"]
+        let display = try ChildProcess(ReleasePackage.binary, ["display"], environment: displayEnvironment)
+        defer { display.terminate() }
+        _ = try display.waitForLine(containing: "probes at http://127.0.0.1:\(displayPort)/healthz")
+        let displayHealth = try Self.healthcheck(display, environment: displayEnvironment)
+        XCTAssertEqual(displayHealth.output, "healthy: GET /healthz on 127.0.0.1:\(displayPort): HTTP/1.1 200 OK\n")
+        XCTAssertEqual(displayHealth.status, 0)
 
         let config = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-healthcheck-\(UUID().uuidString).yaml")
         defer { try? FileManager.default.removeItem(at: config) }

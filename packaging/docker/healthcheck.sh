@@ -2,12 +2,12 @@
 # The container image's HEALTHCHECK: GET /healthz on the HTTP port of the role the container runs,
 # read from the command line of its main process. Needs only bash (its /dev/tcp) and coreutils.
 #
-#   run       the server of its configuration (--config or VIGIL_CONFIG, as `vigil config check`
-#             prints it, VIGIL_SERVER_* included); healthy without a check when the server is off
+#   run, display  the server of the configuration (--config or VIGIL_CONFIG, as `vigil config
+#             check` prints it, VIGIL_SERVER_* included; without a file VIGIL_SERVER_PORT, else
+#             8080); healthy without a request when server.enabled is false
 #   serve     --port, else IMAGE_CLASSIFIER_PORT, else 8080
-#   capture, display and the rest serve no HTTP by default: healthy while the process runs
-#             (Docker restarts it when it exits). Set VIGIL_HEALTHCHECK_PORT for one that does
-#             (display with Dapr, capture with SHOW_VIDEO on 5012).
+#   capture and the rest serve no HTTP by default: healthy while the process runs (Docker
+#             restarts it when it exits). Set VIGIL_HEALTHCHECK_PORT=5012 for capture with SHOW_VIDEO.
 #
 # VIGIL_HEALTHCHECK_PORT=N checks port N whatever the role; =off disables the check.
 # VIGIL_HEALTHCHECK_PROC names the main process (default /proc/1; the tests point it elsewhere).
@@ -42,7 +42,7 @@ if [ -z "$port" ]; then
             port=$(option --port)
             port=${port:-${IMAGE_CLASSIFIER_PORT:-8080}}
             host=$(option --host) ;;
-        run)
+        run|display)
             config=$(option --config)
             config=${config:-${VIGIL_CONFIG:-}}
             if [ -n "$config" ]; then
