@@ -18,12 +18,8 @@ extension PredictionDocument {
         let seconds = date.timeIntervalSince1970
         let whole = floor(seconds)
         let micros = Int(((seconds - whole) * 1_000_000).rounded(.down))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(timeIntervalSince1970: whole))
-        var text = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
-        if micros != 0 { text += String(format: ".%06d", micros) }
-        return text
+        let text = UTCTime.secondText(Int64(whole))
+        return micros == 0 ? text : text + "." + UTCTime.fraction(micros, digits: 6)
     }
 }
 

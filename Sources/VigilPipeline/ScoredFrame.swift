@@ -57,13 +57,8 @@ public struct ScoredFrame: Sendable {
     /// `2026-11-24T22:30:01.123Z`.
     public static func iso8601(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = millis / 1000
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second],
-                                        from: Date(timeIntervalSince1970: TimeInterval(seconds)))
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!,
-                      Int(millis % 1000))
+        let seconds = millis >= 0 ? millis / 1000 : (millis - 999) / 1000
+        return UTCTime.secondText(seconds) + "." + UTCTime.fraction(Int(millis - seconds * 1000), digits: 3) + "Z"
     }
 
     /// Detections (or classifications) per tag at or above `threshold`: the `<prefix>/<camera>/<tag>` counts.

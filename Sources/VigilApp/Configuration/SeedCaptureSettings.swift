@@ -1,4 +1,5 @@
 import Foundation
+import VigilCore
 
 /// The seed's camera-capture module settings (its environment variables), mapped onto a
 /// one-camera configuration so a seed deployment's settings work unchanged with `vigil capture`.
@@ -23,10 +24,8 @@ public struct SeedCaptureSettings: Sendable {
             default: throw ConfigError(name, "'\(text)' is not True or False")
             }
         }
-        func quoted(_ text: String) -> String {
-            String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]), as: UTF8.self)
-                .dropFirst().dropLast().description
-        }
+        // A JSON string literal is a YAML double-quoted scalar.
+        let quoted = JSONText.string
         guard let videoPath = environment["VIDEO_PATH"], !videoPath.isEmpty else {
             throw ConfigError("VIDEO_PATH", "is required: a webcam index, a video file or device path, or a stream URL")
         }
