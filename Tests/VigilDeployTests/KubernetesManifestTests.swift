@@ -49,6 +49,14 @@ final class KubernetesManifestTests: XCTestCase {
 
     /// Service links would add `<SERVICE>_PORT=tcp://...` variables; for a Service named vigil
     /// or vigil-* those are VIGIL_* names, which Vigil reads as configuration.
+    /// Helm reads files only inside the chart and kustomize only inside its root, so the model
+    /// fetcher is kept twice; the two copies must stay the same.
+    func testModelFetcher_isTheSameInTheChartAndTheBase() throws {
+        let chart = try String(contentsOf: DeployPaths.file("deploy/helm/vigil/files/fetch-models.sh"), encoding: .utf8)
+        let base = try String(contentsOf: DeployPaths.file("deploy/kubernetes/base/fetch-models.sh"), encoding: .utf8)
+        XCTAssertEqual(chart, base, "deploy/helm/vigil/files/fetch-models.sh and deploy/kubernetes/base/fetch-models.sh differ")
+    }
+
     func testPods_turnServiceLinksOff() throws {
         let summary = try summary()
         for container in summary.kubernetesContainers {

@@ -8,13 +8,6 @@ const feedEl = document.getElementById("feed");
 const modelsEl = document.getElementById("models");
 const cards = new Map();
 
-function text(tag, content, className) {
-  const el = document.createElement(tag);
-  el.textContent = content;
-  if (className) el.className = className;
-  return el;
-}
-
 function card(camera) {
   if (cards.has(camera.camera)) return cards.get(camera.camera);
   const root = document.createElement("article");

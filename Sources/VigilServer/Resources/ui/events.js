@@ -9,13 +9,6 @@ const player = document.getElementById("player");
 const playingEl = document.getElementById("playing");
 const form = document.getElementById("filter");
 
-function text(tag, content, className) {
-  const el = document.createElement(tag);
-  el.textContent = content;
-  if (className) el.className = className;
-  return el;
-}
-
 function when(seconds) { return seconds == null ? "active" : new Date(seconds * 1000).toLocaleString(); }
 
 function mib(bytes) { return (bytes / 1048576).toFixed(1) + " MiB"; }

@@ -6,13 +6,6 @@
 const nodesEl = document.getElementById("nodes");
 const statusEl = document.getElementById("status");
 
-function text(tag, content, className) {
-  const el = document.createElement(tag);
-  el.textContent = content;
-  if (className) el.className = className;
-  return el;
-}
-
 function link(href, label) {
   const a = text("a", label);
   a.href = href;
