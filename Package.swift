@@ -107,7 +107,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "VigilCLITests", dependencies: ["vigil", "VigilTestSupport"]),
-        .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "VigilMediaTests", dependencies: ["VigilMedia", "VigilTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "VigilPipelineTests", dependencies: ["VigilPipeline", "VigilImage", "VigilCore"]),
         .testTarget(name: "VigilConnectorsTests", dependencies: [
                         "VigilConnectors", "VigilCore", "VigilTestSupport", .product(name: "Logging", package: "swift-log")],

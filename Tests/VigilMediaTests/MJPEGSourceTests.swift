@@ -1,5 +1,6 @@
 import Foundation
 import VigilMedia
+import VigilTestSupport
 import XCTest
 
 /// MJPEG over HTTP (multipart/x-mixed-replace) from scripts/mjpeg-server.py on 127.0.0.1.
@@ -10,7 +11,7 @@ final class MJPEGSourceTests: XCTestCase {
                                 folder.appendingPathComponent("frame%03d.jpg").path])
         let port = try TestSupport.freePort()
         let arguments = ["--port", String(port), "--folder", folder.path, "--rate", "25"]
-        var server = try ServerProcess(script: "mjpeg-server.py", arguments: arguments)
+        var server = try ServerProcess.start(script: "mjpeg-server.py", arguments: arguments)
         defer { server.kill() }
 
         let source = try FrameSource(parsing: "http://127.0.0.1:\(port)/stream")
@@ -30,7 +31,7 @@ final class MJPEGSourceTests: XCTestCase {
         let lost = source.status
         XCTAssertNotNil(lost.lastError)
 
-        server = try ServerProcess(script: "mjpeg-server.py", arguments: arguments)
+        server = try ServerProcess.start(script: "mjpeg-server.py", arguments: arguments)
         let resumed = try XCTUnwrap(source.next(after: lost.framesRead, timeout: 30), "no frame after restart; status \(source.status)")
         XCTAssertGreaterThan(resumed.sequence, lost.framesRead)
         XCTAssertGreaterThanOrEqual(source.status.reconnects, 1)

@@ -1,13 +1,14 @@
 import Foundation
 import VigilMedia
+import VigilTestSupport
 import XCTest
 
 /// A real RTSP server (GStreamer's, scripts/rtsp-server.py) on 127.0.0.1, started per test.
 final class RTSPSourceTests: XCTestCase {
-    private func startServer(port: Int, credentials: (String, String)? = nil) throws -> ServerProcess {
+    private func startServer(port: Int, credentials: (String, String)? = nil) throws -> ChildProcess {
         var arguments = ["--port", String(port)]
         if let (user, password) = credentials { arguments += ["--user", user, "--password", password] }
-        return try ServerProcess(script: "rtsp-server.py", arguments: arguments)
+        return try ServerProcess.start(script: "rtsp-server.py", arguments: arguments)
     }
 
     private func assertFramesArrive(transport: SourceOptions.RTSPTransport) throws {

@@ -73,9 +73,16 @@ public final class ChildProcess: @unchecked Sendable {
             process.terminate()
             let deadline = Date().addingTimeInterval(10)
             while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            if process.isRunning { kill() }
         }
         return process.terminationStatus
+    }
+
+    /// SIGKILL (no goodbye to clients, as a crash) and wait for the exit.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
     }
 
     deinit { if process.isRunning { terminate() } }

@@ -129,8 +129,7 @@ final class FleetRoleTests: XCTestCase {
 
         // SIGKILL one node: no goodbye, so only the broker's last will can say it is gone.
         let shed = processes.removeValue(forKey: "shed")!
-        kill(shed.process.processIdentifier, SIGKILL)
-        shed.process.waitUntilExit()
+        shed.kill()
         let killedAt = Date()
         let offline = RoleFixtures.wait(timeout: 15) {
             seen = Self.fleet(hub)

@@ -110,8 +110,7 @@ final class RunRoleTests: XCTestCase {
         let vigil = try ChildProcess(VigilBinary.url, ["run", "--config", config(broker: broker, videos: videos).path],
                                      environment: ["LOG_LEVEL": "warning"])
         XCTAssertTrue(subscriber.wait(timeout: 30) { $0.last?.payload == "online" }, vigil.printed)
-        kill(vigil.process.processIdentifier, SIGKILL)
-        vigil.process.waitUntilExit()
+        vigil.kill()
         // The broker notices the dead socket at once (or after 1.5 × keep_alive = 7.5 s at most).
         XCTAssertTrue(subscriber.wait(timeout: 15) { $0.last?.payload == "offline" }, subscriber.printed)
     }

@@ -166,8 +166,7 @@ final class UploadRoleTests: XCTestCase {
         // Two clips queued and attempted against the dead link, none done.
         XCTAssertTrue(RoleFixtures.wait(timeout: 90) { journal().filter { ($0["attempts"] as? Int ?? 0) >= 1 }.count >= 2 }, first.printed)
         XCTAssertTrue(journal().allSatisfy { $0["state"] as? String != "done" })
-        kill(first.process.processIdentifier, SIGKILL)
-        first.process.waitUntilExit()
+        first.kill()
         let queued = journal()
 
         control.fileHandleForWriting.write(Data("restore\n".utf8))
