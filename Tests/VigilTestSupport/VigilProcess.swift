@@ -54,16 +54,24 @@ public final class ChildProcess: @unchecked Sendable {
     /// Everything printed so far (stdout and stderr).
     public var printed: String { lock.lock(); defer { lock.unlock() }; return text }
 
-    /// Waits (up to `timeout` seconds) for a line containing `marker`; returns that line.
-    public func waitForLine(containing marker: String, timeout: Double = 60) throws -> String {
+    /// Waits (up to `timeout` seconds) for the `occurrence`-th line containing `marker`; returns
+    /// that line. On a time-out the child is stopped and the error holds its output.
+    @discardableResult
+    public func waitForLine(containing marker: String, occurrence: Int = 1, timeout: Double = 60) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if let line = printed.split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            let lines = printed.split(separator: "\n").filter { $0.contains(marker) }
+            if lines.count >= occurrence { return String(lines[occurrence - 1]) }
             if !process.isRunning { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.02)
         }
         terminate()
-        throw ChildProcessError(detail: "no line containing '\(marker)' within \(timeout) s; output:\n\(printed)")
+        throw ChildProcessError(detail: "no line containing '\(marker)' (#\(occurrence)) within \(timeout) s; output:\n\(printed)")
+    }
+
+    /// Writes `line` and a newline to the child's standard input (peers driven by commands).
+    public func send(_ line: String) {
+        input.fileHandleForWriting.write(Data((line + "\n").utf8))
     }
 
     /// SIGTERM, then wait for exit (SIGKILL after 10 s); returns the exit status.

@@ -1,71 +1,11 @@
 import Foundation
-import XCTest
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A child process for the upload tests: a server whose output is collected, with a stdin the
-/// test can write commands to (the cut proxy), stopped on `terminate()` or `deinit`.
-final class UploadTestProcess: @unchecked Sendable {
-    let process = Process()
-    private let output = Pipe()
-    private let input = Pipe()
-    private let lock = NSLock()
-    private var text = ""
-
-    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = input
-        try process.run()
-        let handle = output.fileHandleForReading
-        Thread { [weak self] in
-            while true {
-                let data = handle.availableData
-                if data.isEmpty { return }
-                guard let self else { continue }
-                self.lock.lock()
-                self.text += String(decoding: data, as: UTF8.self)
-                self.lock.unlock()
-            }
-        }.start()
-    }
-
-    var printed: String { lock.lock(); defer { lock.unlock() }; return text }
-
-    /// Waits up to `timeout` s for the `occurrence`-th line containing `marker`; returns it.
-    @discardableResult
-    func waitForLine(containing marker: String, occurrence: Int = 1, timeout: Double = 60) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let lines = printed.split(separator: "\n").filter { $0.contains(marker) }
-            if lines.count >= occurrence { return String(lines[occurrence - 1]) }
-            if !process.isRunning { break }
-            usleep(10_000)
-        }
-        throw UploadTestError("no line containing '\(marker)' (#\(occurrence)) within \(timeout) s; output:\n\(printed)")
-    }
-
-    /// Writes `line` and a newline to the process's stdin.
-    func send(_ line: String) {
-        input.fileHandleForWriting.write(Data((line + "\n").utf8))
-    }
-
-    /// SIGKILL and reap: the stand-ins keep nothing worth a clean shutdown (and a child may
-    /// inherit a signal mask that blocks SIGTERM).
-    func terminate() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
-
-    deinit { terminate() }
-
+/// Commands the upload tests run to completion (signing cross-checks, venv set-up); their servers
+/// run as `ChildProcess`es.
+enum UploadTestProcess {
     /// Runs a command to completion with `input` on stdin; returns stdout, throws on failure.
     static func run(_ executable: String, _ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> String {
         let process = Process()

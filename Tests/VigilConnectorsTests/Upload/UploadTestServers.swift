@@ -8,7 +8,7 @@ import VigilTestSupport
 final class MotoServer {
     static let venv = ProcessInfo.processInfo.environment["VIGIL_MOTO_VENV"] ?? "/tmp/vigil-moto-venv"
     let port: Int
-    private let process: UploadTestProcess
+    private let process: ChildProcess
 
     /// The moto_server executable, installing moto[server] into the venv when missing; throws
     /// XCTSkip when PyPI cannot be reached.
@@ -34,7 +34,7 @@ final class MotoServer {
     init() throws {
         let executable = try Self.executable()
         port = try MosquittoBroker.freePort()
-        process = try UploadTestProcess(executable, ["-H", "127.0.0.1", "-p", "\(port)"])
+        process = try ChildProcess(URL(fileURLWithPath: executable), ["-H", "127.0.0.1", "-p", "\(port)"])
         let deadline = Date().addingTimeInterval(60)
         while !MosquittoBroker.accepts(port: port) {
             guard Date() < deadline, process.process.isRunning else {
@@ -44,7 +44,7 @@ final class MotoServer {
         }
     }
 
-    func stop() { process.terminate() }
+    func stop() { process.kill() }
     deinit { stop() }
 }
 
@@ -52,35 +52,35 @@ final class MotoServer {
 final class AzureBlobStandin {
     let port: Int
     let account: String
-    private let process: UploadTestProcess
+    private let process: ChildProcess
 
     init(account: String, key: String, sas: String? = nil) throws {
         guard let python = UploadTestProcess.executable("python3") else { throw XCTSkip("python3 not found: cannot run the Azure stand-in") }
         let script = SharedAssets.packageRoot.appendingPathComponent("scripts/azure-blob-standin.py").path
         var arguments = [script, "--account", account, "--key", key]
         if let sas { arguments += ["--sas", sas] }
-        process = try UploadTestProcess(python, arguments)
+        process = try ChildProcess(URL(fileURLWithPath: python), arguments)
         let line = try process.waitForLine(containing: "azure blob stand-in on port")
         port = Int(line.split(separator: " ").last ?? "") ?? 0
         self.account = account
     }
 
     var printed: String { process.printed }
-    func stop() { process.terminate() }
+    func stop() { process.kill() }
     deinit { stop() }
 }
 
 /// scripts/tcp-cut-proxy.py in front of `targetPort`: ``cut()`` and ``restore()`` return once in effect.
 final class CutProxy: @unchecked Sendable {
     let port: Int
-    private let process: UploadTestProcess
+    private let process: ChildProcess
     private let lock = NSLock()
     private var cuts = 0, restores = 0
 
     init(targetPort: Int) throws {
         guard let python = UploadTestProcess.executable("python3") else { throw XCTSkip("python3 not found: cannot run the proxy") }
         let script = SharedAssets.packageRoot.appendingPathComponent("scripts/tcp-cut-proxy.py").path
-        process = try UploadTestProcess(python, [script, "--target-port", "\(targetPort)"])
+        process = try ChildProcess(URL(fileURLWithPath: python), [script, "--target-port", "\(targetPort)"])
         let line = try process.waitForLine(containing: "proxy on port")
         port = Int(line.split(separator: " ").last ?? "") ?? 0
     }
@@ -97,7 +97,7 @@ final class CutProxy: @unchecked Sendable {
         try process.waitForLine(containing: "restored", occurrence: n, timeout: 10)
     }
 
-    func stop() { process.terminate() }
+    func stop() { process.kill() }
     deinit { stop() }
 }
 
