@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,55 +11,21 @@ enum DeployTools {
     /// kept, so later runs need no network.
     static let venv = URL(fileURLWithPath: ProcessInfo.processInfo.environment["VIGIL_DEPLOY_VENV"] ?? "/tmp/vigil-deploy-venv")
 
-    /// The output of one finished program.
-    struct Result {
-        let status: Int32
-        /// Standard output and standard error, interleaved as written.
-        let output: String
-    }
+    typealias Result = Command.Result
 
-    /// Runs `executable` to its end; `environment` is added to this process's, `input` is its
-    /// standard input (else /dev/null).
+    /// Runs `executable` to its end (see `Command.status`).
     static func status(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                        directory: URL? = nil, input: Data? = nil) throws -> Result {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        if let directory { process.currentDirectoryURL = directory }
-        // A file, not a pipe: a chatty child (apt, pip) never blocks on a full pipe.
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-deploy-\(UUID().uuidString).log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: log) }
-        let handle = try FileHandle(forWritingTo: log)
-        process.standardOutput = handle
-        process.standardError = handle
-        let inputFile = log.appendingPathExtension("in")
-        defer { try? FileManager.default.removeItem(at: inputFile) }
-        if let input {
-            try input.write(to: inputFile)
-            process.standardInput = try FileHandle(forReadingFrom: inputFile)
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return Result(status: process.terminationStatus, output: (try? String(contentsOf: log, encoding: .utf8)) ?? "")
+        try Command.status(executable, arguments, environment: environment, directory: directory, input: input)
     }
 
     /// As `status`, throwing with the command line and its output when it exits non-zero.
     @discardableResult
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
                     directory: URL? = nil) throws -> String {
-        let result = try status(executable, arguments, environment: environment, directory: directory)
-        guard result.status == 0 else {
-            throw DeployToolError("\(executable.path) \(arguments.joined(separator: " ")) exited \(result.status):\n\(result.output)")
-        }
-        return result.output
+        try Command.run(executable, arguments, environment: environment, directory: directory)
     }
 
-    /// As `run` for a program found on PATH (or in /usr/sbin, /sbin).
     @discardableResult
     static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:],
                     directory: URL? = nil) throws -> String {
@@ -67,10 +34,7 @@ enum DeployTools {
 
     /// The full path of a program, or an error naming it.
     static func which(_ name: String) throws -> URL {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"]
-        guard let found = dirs.map({ URL(fileURLWithPath: $0).appendingPathComponent(name) })
-            .first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+        guard let found = Command.which(name) else {
             throw DeployToolError("\(name) is not installed (make test-deps installs the test packages)")
         }
         return found

@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 import Logging
 import XCTest
 
@@ -26,19 +27,7 @@ enum TestSupport {
 
     /// Runs a program to completion; throws with its output when it exits non-zero.
     static func run(_ executable: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n"
-                              + String(decoding: data, as: UTF8.self))
-        }
+        try Command.run(URL(fileURLWithPath: executable), arguments)
     }
 
     /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, then released).

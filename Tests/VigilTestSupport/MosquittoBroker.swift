@@ -128,12 +128,7 @@ public final class MosquittoBroker: @unchecked Sendable {
     }
 
     /// The full path of a program on PATH, or nil.
-    public static func executable(_ name: String) -> URL? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin"
-        let dirs = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
-        return dirs.map { URL(fileURLWithPath: $0).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    public static func executable(_ name: String) -> URL? { Command.which(name) }
 }
 
 public struct MosquittoTestError: Error, CustomStringConvertible {

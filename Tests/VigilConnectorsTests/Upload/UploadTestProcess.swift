@@ -1,4 +1,5 @@
 import Foundation
+import VigilTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,42 +7,13 @@ import Glibc
 /// Commands the upload tests run to completion (signing cross-checks, venv set-up); their servers
 /// run as `ChildProcess`es.
 enum UploadTestProcess {
-    /// Runs a command to completion with `input` on stdin; returns stdout, throws on failure.
+    /// Runs a command to completion with `input` on stdin; returns its output, throws on failure.
     static func run(_ executable: String, _ arguments: [String], input: Data = Data(), environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let stdin = Pipe()
-        let stdoutFile = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-run-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: stdoutFile) }
-        let sink = try FileHandle(forWritingTo: stdoutFile)
-        process.standardOutput = sink
-        process.standardError = sink
-        process.standardInput = stdin
-        try process.run()
-        stdin.fileHandleForWriting.write(input)
-        try stdin.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try sink.close()
-        let text = (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw UploadTestError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(text)")
-        }
-        return text
+        try Command.run(URL(fileURLWithPath: executable), arguments, environment: environment, input: input)
     }
 
     /// The first executable named `name` on PATH.
-    static func executable(_ name: String) -> String? {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-            let path = "\(directory)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        return nil
-    }
+    static func executable(_ name: String) -> String? { Command.which(name)?.path }
 }
 
 struct UploadTestError: Error, CustomStringConvertible {

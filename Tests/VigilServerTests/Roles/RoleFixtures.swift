@@ -15,33 +15,12 @@ enum RoleFixtures {
         }
     }
 
-    static func which(_ name: String) -> URL? {
-        (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
-            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
-    }
+    static func which(_ name: String) -> URL? { Command.which(name) }
 
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
     static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> String {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-run-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw ChildProcessError(detail: "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(text)")
-        }
-        return text
+        try Command.run(executable, arguments, environment: environment)
     }
 
     static func ffmpeg(_ arguments: [String]) throws {
