@@ -1,13 +1,100 @@
 /// Max pooling over windows of [N, C, H, W]; padded cells never win (ONNX MaxPool, no indices output).
 ///
-/// A window lying wholly in the padding yields -infinity.
+/// A window lying wholly in the padding yields -infinity. `scratch` holds
+/// `maxPool2DScratchCount(geometry, parallel:)` floats.
+///
+/// Row by row: the window's input rows are first reduced column-wise into one row (unit-stride
+/// vectors, every input cell read once per output row), then each output takes the max of its
+/// window's columns in that row. Gathering strided columns per tap instead costs several times more.
 public func maxPool2D(
     input: UnsafePointer<Float>,  // input [N, C, H, W]
     output: UnsafeMutablePointer<Float>,  // output [N, C, OH, OW]
-    geometry: PoolGeometry, parallel: ParallelContext
+    geometry g: PoolGeometry, scratch: UnsafeMutablePointer<Float>, parallel: ParallelContext
 ) {
-    geometry.validate("maxPool2D")
-    pool2D(MaxReduction(), input: input, output: output, geometry: geometry, countIncludePad: false, parallel: parallel)
+    g.validate("maxPool2D")
+    let planes = g.batch * g.channels
+    if planes == 0 || g.outHeight == 0 || g.outWidth == 0 { return }
+    let width = g.inWidth, inPixels = g.inHeight * g.inWidth
+    let reduction = MaxReduction()
+    // Output columns whose windows lie wholly inside the row, rounded down to whole vectors.
+    let interiorLow = min(g.outWidth, ceilDiv(g.padLeft, g.strideWidth))
+    let interiorHigh = max(
+        interiorLow,
+        min(g.outWidth, floorDiv(width - 1 + g.padLeft - (g.kernelWidth - 1) * g.dilationWidth, g.strideWidth) + 1))
+    let vectorEnd = interiorLow + (interiorHigh - interiorLow) / 8 * 8
+    let blocks = min(parallel.threads, planes)
+    parallel.forEach(blocks) { block in
+        let rowMax = scratch + block &* width
+        for plane in (planes * block / blocks)..<(planes * (block + 1) / blocks) {
+            let source = input + plane &* inPixels
+            for row in 0..<g.outHeight {
+                let top = row &* g.strideHeight &- g.padTop
+                let firstTap = max(0, ceilDiv(-top, g.dilationHeight))
+                let endTap = max(firstTap, min(g.kernelHeight, floorDiv(g.inHeight - 1 - top, g.dilationHeight) + 1))
+                let line = output + (plane &* g.outHeight &+ row) &* g.outWidth
+                guard firstTap < endTap else {
+                    line.update(repeating: reduction.identity, count: g.outWidth)
+                    continue
+                }
+                // The window's rows, reduced column by column.
+                let first = source + (top &+ firstTap &* g.dilationHeight) &* width
+                let rowStep = g.dilationHeight &* width, taps = endTap &- firstTap
+                var column = 0
+                while column &+ 8 <= width {
+                    var value = load8(first + column)
+                    var tap = 1
+                    while tap < taps {
+                        let next: Float8 = load8(first + (tap &* rowStep &+ column))
+                        value = reduction.combine(value, next)
+                        tap &+= 1
+                    }
+                    store8(value, rowMax + column)
+                    column &+= 8
+                }
+                while column < width {
+                    var value = first[column]
+                    var tap = 1
+                    while tap < taps {
+                        value = reduction.combine(value, first[tap &* rowStep &+ column])
+                        tap &+= 1
+                    }
+                    rowMax[column] = value
+                    column &+= 1
+                }
+                // Each output's window across the reduced row: eight at a time where the windows lie
+                // inside the row, tap by tap with checks at the edges.
+                var outColumn = interiorLow
+                while outColumn < vectorEnd {
+                    let left = rowMax + (outColumn &* g.strideWidth &- g.padLeft)
+                    var value = loadStrided8(left, stride: g.strideWidth)
+                    var kw = 1
+                    while kw < g.kernelWidth {
+                        value = reduction.combine(value, loadStrided8(left + kw &* g.dilationWidth, stride: g.strideWidth))
+                        kw &+= 1
+                    }
+                    store8(value, line + outColumn)
+                    outColumn &+= 8
+                }
+                var edge = 0
+                while edge < g.outWidth {
+                    if edge == interiorLow && vectorEnd > interiorLow { edge = vectorEnd; continue }
+                    let left = edge &* g.strideWidth &- g.padLeft
+                    var value = reduction.identity
+                    for kw in 0..<g.kernelWidth {
+                        let x = left &+ kw &* g.dilationWidth
+                        if x >= 0 && x < width { value = reduction.combine(value, rowMax[x]) }
+                    }
+                    line[edge] = value
+                    edge &+= 1
+                }
+            }
+        }
+    }
+}
+
+/// Floats of scratch `maxPool2D` needs: one input row per worker.
+public func maxPool2DScratchCount(_ geometry: PoolGeometry, parallel: ParallelContext) -> Int {
+    max(1, min(parallel.threads, max(1, geometry.batch * geometry.channels))) * geometry.inWidth
 }
 
 /// Average pooling over windows of [N, C, H, W] (ONNX AveragePool).

@@ -82,8 +82,12 @@ struct PoolCase: Sendable, CustomStringConvertible {
         let g = testCase.geometry
         let input = Self.input(g)
         var output = [Float](repeating: .nan, count: g.batch * g.channels * g.outHeight * g.outWidth)
-        output.withUnsafeMutableBufferPointer {
-            maxPool2D(input: input, output: $0.baseAddress!, geometry: g, parallel: ParallelContext(threads: 2))
+        let parallel = ParallelContext(threads: 2)
+        var scratch = [Float](repeating: .nan, count: maxPool2DScratchCount(g, parallel: parallel))
+        output.withUnsafeMutableBufferPointer { out in
+            scratch.withUnsafeMutableBufferPointer {
+                maxPool2D(input: input, output: out.baseAddress!, geometry: g, scratch: $0.baseAddress!, parallel: parallel)
+            }
         }
         expectIdentical(output, referencePool(g, input: input, average: false, countIncludePad: false), "\(testCase)")
     }

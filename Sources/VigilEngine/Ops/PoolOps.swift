@@ -35,11 +35,13 @@ enum PoolOps {
             padTop: h.padBegin, padLeft: w.padBegin, padBottom: h.padEnd, padRight: w.padEnd)
         let parallel = ctx.parallel
         let outShape = oneD ? [x.shape[0], x.shape[1], w.output] : [x.shape[0], x.shape[1], h.output, w.output]
-        return .floatKernel(shape: outShape) { buffers in
+        let scratchBytes = isMax ? maxPool2DScratchCount(geometry, parallel: parallel) * 4 : 0
+        return .floatKernel(shape: outShape, scratchBytes: scratchBytes) { buffers in
             let input = buffers.input(0, as: Float.self)
             let output = buffers.output(0, as: Float.self)
             if isMax {
-                return { maxPool2D(input: input, output: output, geometry: geometry, parallel: parallel) }
+                let scratch = buffers.scratch!.assumingMemoryBound(to: Float.self)
+                return { maxPool2D(input: input, output: output, geometry: geometry, scratch: scratch, parallel: parallel) }
             }
             return { averagePool2D(input: input, output: output, geometry: geometry, countIncludePad: countIncludePad, parallel: parallel) }
         }
