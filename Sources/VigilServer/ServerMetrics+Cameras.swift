@@ -24,24 +24,24 @@ extension ServerMetrics {
                     return previous
                 }
                 if value > reported {
-                    registry.makeCounter(name: name, labels: labels, help: help).increment(by: Int64(value - reported))
+                    registry.makeCounter(descriptor: .named(name, help: help), labels: labels).increment(by: Int64(value - reported))
                 } else {
-                    _ = registry.makeCounter(name: name, labels: labels, help: help)
+                    _ = registry.makeCounter(descriptor: .named(name, help: help), labels: labels)
                 }
             }
-            registry.makeGauge(name: "vigil_camera_streaming", labels: labels, help: "1 while the camera delivers frames")
+            registry.makeGauge(descriptor: .named("vigil_camera_streaming", help: "1 while the camera delivers frames"), labels: labels)
                 .set(Double(status.state == .streaming ? 1 : 0))
-            registry.makeGauge(name: "vigil_camera_fps", labels: labels + [("stage", "in")], help: "Frames per second read (in) and scored (out)")
+            registry.makeGauge(descriptor: .named("vigil_camera_fps", help: "Frames per second read (in) and scored (out)"), labels: labels + [("stage", "in")])
                 .set(status.inputFPS)
-            registry.makeGauge(name: "vigil_camera_fps", labels: labels + [("stage", "out")], help: "Frames per second read (in) and scored (out)")
+            registry.makeGauge(descriptor: .named("vigil_camera_fps", help: "Frames per second read (in) and scored (out)"), labels: labels + [("stage", "out")])
                 .set(status.outputFPS)
         }
     }
 
     /// Records one scored frame's scoring time.
     public func cameraScored(camera: String, seconds: Double) {
-        registry.makeDurationHistogram(name: "vigil_camera_inference_duration_seconds", labels: [("camera", camera)],
-                                       buckets: Self.latencyBuckets, help: "Scoring time of one camera frame")
+        registry.makeDurationHistogram(descriptor: .named("vigil_camera_inference_duration_seconds", help: "Scoring time of one camera frame"),
+                                       labels: [("camera", camera)], buckets: Self.latencyBuckets)
             .record(.nanoseconds(Int64(seconds * 1e9)))
     }
 }
@@ -50,7 +50,7 @@ extension ServerMetrics {
     /// Bytes of snapshots and clips kept on the device (brought up to date at each scrape).
     public func storage(_ usage: StorageUsage) {
         for (kind, bytes) in [("snapshot", usage.snapshotBytes), ("clip", usage.clipBytes)] {
-            registry.makeGauge(name: "vigil_storage_bytes", labels: [("kind", kind)], help: "Bytes of event snapshots and clips stored")
+            registry.makeGauge(descriptor: .named("vigil_storage_bytes", help: "Bytes of event snapshots and clips stored"), labels: [("kind", kind)])
                 .set(Double(bytes))
         }
     }
@@ -59,23 +59,23 @@ extension ServerMetrics {
 /// Events, clips, uploads and retention.
 extension ServerMetrics {
     public func eventStarted(camera: String) {
-        registry.makeCounter(name: "vigil_events_started_total", labels: [("camera", camera)], help: "Events started").increment()
+        registry.makeCounter(descriptor: .named("vigil_events_started_total", help: "Events started"), labels: [("camera", camera)]).increment()
     }
 
     public func clipWritten(camera: String, bytes: Int) {
-        registry.makeCounter(name: "vigil_clips_written_total", labels: [("camera", camera)], help: "Clips finalized").increment()
-        registry.makeCounter(name: "vigil_clip_bytes_written_total", labels: [("camera", camera)], help: "Bytes of clips finalized")
+        registry.makeCounter(descriptor: .named("vigil_clips_written_total", help: "Clips finalized"), labels: [("camera", camera)]).increment()
+        registry.makeCounter(descriptor: .named("vigil_clip_bytes_written_total", help: "Bytes of clips finalized"), labels: [("camera", camera)])
             .increment(by: Int64(bytes))
     }
 
     public func retentionDeleted(kind: String) {
-        registry.makeCounter(name: "vigil_retention_deletions_total", labels: [("kind", kind)], help: "Files deleted by retention").increment()
+        registry.makeCounter(descriptor: .named("vigil_retention_deletions_total", help: "Files deleted by retention"), labels: [("kind", kind)]).increment()
     }
 
     /// Upload journal counts by state (brought up to date at each scrape).
     public func uploads(pending: Int, done: Int, failed: Int) {
-        registry.makeGauge(name: "vigil_upload_queue_depth", help: "Uploads waiting or in progress").set(Double(pending))
-        registry.makeGauge(name: "vigil_uploads_done", help: "Uploads confirmed by their target").set(Double(done))
-        registry.makeGauge(name: "vigil_uploads_failed", help: "Uploads given up on (see vigil uploads for the reason)").set(Double(failed))
+        registry.makeGauge(descriptor: .named("vigil_upload_queue_depth", help: "Uploads waiting or in progress")).set(Double(pending))
+        registry.makeGauge(descriptor: .named("vigil_uploads_done", help: "Uploads confirmed by their target")).set(Double(done))
+        registry.makeGauge(descriptor: .named("vigil_uploads_failed", help: "Uploads given up on (see vigil uploads for the reason)")).set(Double(failed))
     }
 }

@@ -15,29 +15,37 @@ public final class ServerMetrics: Sendable {
     public init() {}
 
     func request(route: String, method: String, status: Int, duration: Duration) {
-        registry.makeCounter(name: "vigil_http_requests_total", labels: [("route", route), ("method", method), ("status", "\(status)")],
-                             help: "HTTP requests by route template, method and status").increment()
-        registry.makeDurationHistogram(name: "vigil_http_request_duration_seconds", labels: [("route", route), ("method", method)],
-                                       buckets: Self.latencyBuckets, help: "HTTP request latency by route").record(duration)
+        registry.makeCounter(descriptor: .named("vigil_http_requests_total", help: "HTTP requests by route template, method and status"),
+                             labels: [("route", route), ("method", method), ("status", "\(status)")]).increment()
+        registry.makeDurationHistogram(descriptor: .named("vigil_http_request_duration_seconds", help: "HTTP request latency by route"),
+                                       labels: [("route", route), ("method", method)], buckets: Self.latencyBuckets).record(duration)
     }
 
     func inference(model: String, duration: Duration) {
-        registry.makeDurationHistogram(name: "vigil_inference_duration_seconds", labels: [("model", model)],
-                                       buckets: Self.latencyBuckets, help: "Decode-to-prediction time of one image, by model").record(duration)
+        registry.makeDurationHistogram(descriptor: .named("vigil_inference_duration_seconds", help: "Decode-to-prediction time of one image, by model"),
+                                       labels: [("model", model)], buckets: Self.latencyBuckets).record(duration)
     }
 
     func queue(running: Int, waiting: Int) {
-        registry.makeGauge(name: "vigil_inference_queue_depth", help: "Requests waiting for an inference worker").set(Double(waiting))
-        registry.makeGauge(name: "vigil_inference_workers_busy", help: "Inference workers running").set(Double(running))
+        registry.makeGauge(descriptor: .named("vigil_inference_queue_depth", help: "Requests waiting for an inference worker")).set(Double(waiting))
+        registry.makeGauge(descriptor: .named("vigil_inference_workers_busy", help: "Inference workers running")).set(Double(running))
     }
 
     func rejected() {
-        registry.makeCounter(name: "vigil_inference_rejected_total", help: "Requests refused with 503 because the queue was full").increment()
+        registry.makeCounter(descriptor: .named("vigil_inference_rejected_total", help: "Requests refused with 503 because the queue was full")).increment()
     }
 
     func modelLoadError(model: String) {
-        registry.makeCounter(name: "vigil_model_load_errors_total", labels: [("model", model)], help: "Failed model (re)loads").increment()
+        registry.makeCounter(descriptor: .named("vigil_model_load_errors_total", help: "Failed model (re)loads"), labels: [("model", model)]).increment()
     }
 
     public func text() -> String { registry.emitToString() }
+}
+
+extension MetricNameDescriptor {
+    /// A descriptor for a fully qualified name: Vigil's metric names carry their `vigil_` namespace
+    /// and unit suffix themselves (`vigil_http_requests_total`), so the name is used as it is.
+    static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
+    }
 }
