@@ -48,14 +48,21 @@ extension EventStore {
     }
 
     /// Records a clip (normally in state `writing`, as its file is opened) and sets the event's `has_clip`.
-    public func addClip(_ clip: Clip, created: Date) throws {
+    ///
+    /// Returns false and changes nothing when a clip at the same path is already recorded: an event
+    /// that starts while another event's clip is still open is recorded in that clip (the clip is
+    /// extended), which stays the first event's.
+    @discardableResult
+    public func addClip(_ clip: Clip, created: Date) throws -> Bool {
         try pool.write { db in
+            if try Row.fetchOne(db, sql: "SELECT 1 FROM clips WHERE path = ?", arguments: [clip.path]) != nil { return false }
             try db.execute(sql: """
                 INSERT INTO clips (event_id, path, start_time, end_time, bytes, codec, state, created)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [clip.eventID, clip.path, clip.start.timeIntervalSince1970, clip.end?.timeIntervalSince1970,
                                  clip.bytes, clip.codec, clip.state.rawValue, created.timeIntervalSince1970])
             try db.execute(sql: "UPDATE events SET has_clip = 1 WHERE id = ?", arguments: [clip.eventID])
+            return true
         }
     }
 

@@ -48,6 +48,17 @@ final class EventStoreTests: XCTestCase {
         XCTAssertEqual(try store.events(EventFilter(limit: 2, offset: 1)).map(\.id), ["3", "2"])
     }
 
+    func testAClipExtendedByALaterEvent_staysTheFirstEvents() throws {
+        let store = try temporary.open()
+        try store.save(makeEvent("a", start: 0))
+        try store.save(makeEvent("b", start: 2))
+        XCTAssertTrue(try store.addClip(Clip(eventID: "a", path: "/c/a.mp4", start: at(0), codec: "h264"), created: at(0)))
+        XCTAssertFalse(try store.addClip(Clip(eventID: "b", path: "/c/a.mp4", start: at(2), codec: "h264"), created: at(2)))
+        XCTAssertEqual(try store.clips(eventID: "a").map(\.path), ["/c/a.mp4"])
+        XCTAssertEqual(try store.clips(eventID: "b"), [])
+        XCTAssertEqual(try store.event(id: "b")?.hasClip, false)
+    }
+
     func testDeleteEvent_returnsItsFilesAndCancelsTheirUploads() throws {
         let store = try temporary.open()
         try store.save(makeEvent("a", start: 0))

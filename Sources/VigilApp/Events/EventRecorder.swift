@@ -144,7 +144,11 @@ public final class EventRecorder: PipelineSink {
             for action in actions { carryOut(action, picture: picture, predictions: predictions) }
             // After the event rows exist (clips reference them).
             for clip in newClips {
-                do { try store.addClip(clip, created: Date()) } catch {
+                do {
+                    if try !store.addClip(clip, created: Date()) {
+                        logger.info("event recorded in the open clip of an earlier event", metadata: ["event": "\(clip.eventID)", "clip": "\(clip.path)"])
+                    }
+                } catch {
                     logger.error("cannot record clip", metadata: ["path": "\(clip.path)", "error": "\(error)"])
                 }
             }

@@ -163,8 +163,9 @@ final class UploadRoleTests: XCTestCase {
             guard let text = try? RoleFixtures.run(VigilBinary.url, ["uploads", "--config", config.path, "--json"]) else { return [] }
             return text.split(separator: "\n").compactMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any] }
         }
-        // Two clips queued and attempted against the dead link, none done.
-        XCTAssertTrue(RoleFixtures.wait(timeout: 90) { journal().filter { ($0["attempts"] as? Int ?? 0) >= 1 }.count >= 2 }, first.printed)
+        // Clips queued and attempted against the dead link, none done. (Red and blue events may
+        // overlap and share one clip, so there may be one clip or several.)
+        XCTAssertTrue(RoleFixtures.wait(timeout: 90) { journal().filter { ($0["attempts"] as? Int ?? 0) >= 1 }.count >= 1 }, first.printed)
         XCTAssertTrue(journal().allSatisfy { $0["state"] as? String != "done" })
         first.kill()
         let queued = journal()
