@@ -17,10 +17,7 @@ public func maxPool2D(
     let width = g.inWidth, inPixels = g.inHeight * g.inWidth
     let reduction = MaxReduction()
     // Output columns whose windows lie wholly inside the row, rounded down to whole vectors.
-    let interiorLow = min(g.outWidth, ceilDiv(g.padLeft, g.strideWidth))
-    let interiorHigh = max(
-        interiorLow,
-        min(g.outWidth, floorDiv(width - 1 + g.padLeft - (g.kernelWidth - 1) * g.dilationWidth, g.strideWidth) + 1))
+    let interiorLow = g.interiorColumns.lowerBound, interiorHigh = g.interiorColumns.upperBound
     let vectorEnd = interiorLow + (interiorHigh - interiorLow) / 8 * 8
     let blocks = min(parallel.threads, planes)
     parallel.forEach(blocks) { block in
@@ -28,9 +25,7 @@ public func maxPool2D(
         for plane in (planes * block / blocks)..<(planes * (block + 1) / blocks) {
             let source = input + plane &* inPixels
             for row in 0..<g.outHeight {
-                let top = row &* g.strideHeight &- g.padTop
-                let firstTap = max(0, ceilDiv(-top, g.dilationHeight))
-                let endTap = max(firstTap, min(g.kernelHeight, floorDiv(g.inHeight - 1 - top, g.dilationHeight) + 1))
+                let (top, firstTap, endTap) = g.rowTaps(row)
                 let line = output + (plane &* g.outHeight &+ row) &* g.outWidth
                 guard firstTap < endTap else {
                     line.update(repeating: reduction.identity, count: g.outWidth)
@@ -152,10 +147,7 @@ private func pool2D<R: PoolReduction>(
     let planes = g.batch * g.channels
     if planes == 0 || g.outHeight == 0 || g.outWidth == 0 { return }
     let inPixels = g.inHeight * g.inWidth, width = g.outWidth
-    let interiorLow = min(width, ceilDiv(g.padLeft, g.strideWidth))
-    let interiorHigh = max(
-        interiorLow,
-        min(width, floorDiv(g.inWidth - 1 + g.padLeft - (g.kernelWidth - 1) * g.dilationWidth, g.strideWidth) + 1))
+    let interiorLow = g.interiorColumns.lowerBound, interiorHigh = g.interiorColumns.upperBound
     let vectorised = interiorHigh - interiorLow >= 8
     // Divisor bounds: the padded extent when pads count, the image otherwise.
     let rowLow = countIncludePad ? -g.padTop : 0, rowHigh = countIncludePad ? g.inHeight + g.padBottom : g.inHeight
@@ -166,9 +158,7 @@ private func pool2D<R: PoolReduction>(
         for plane in (planes * block / blocks)..<(planes * (block + 1) / blocks) {
             let source = input + plane &* inPixels
             for row in 0..<g.outHeight {
-                let top = row &* g.strideHeight &- g.padTop
-                let firstTap = max(0, ceilDiv(-top, g.dilationHeight))
-                let endTap = max(firstTap, min(g.kernelHeight, floorDiv(g.inHeight - 1 - top, g.dilationHeight) + 1))
+                let (top, firstTap, endTap) = g.rowTaps(row)
                 let rowTaps = tapsInside(first: top, step: g.dilationHeight, taps: g.kernelHeight, low: rowLow, high: rowHigh)
                 let line = output + (plane &* g.outHeight &+ row) &* width
                 if vectorised {

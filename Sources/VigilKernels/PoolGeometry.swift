@@ -41,3 +41,22 @@ public struct PoolGeometry: Sendable, Hashable {
         precondition(padTop >= 0 && padLeft >= 0 && padBottom >= 0 && padRight >= 0, "\(name): negative pads in \(self)")
     }
 }
+
+extension PoolGeometry {
+    /// Output columns whose windows lie wholly inside the input row (no column checks needed).
+    var interiorColumns: Range<Int> {
+        let low = min(outWidth, ceilDiv(padLeft, strideWidth))
+        let high = max(low, min(outWidth, floorDiv(inWidth - 1 + padLeft - (kernelWidth - 1) * dilationWidth, strideWidth) + 1))
+        return low..<high
+    }
+
+    /// Output row `row`'s window: its top input row (possibly in the padding) and the kernel rows
+    /// `firstTap..<endTap` that fall on real input rows.
+    @inline(__always)
+    func rowTaps(_ row: Int) -> (top: Int, firstTap: Int, endTap: Int) {
+        let top = row &* strideHeight &- padTop
+        let firstTap = max(0, ceilDiv(-top, dilationHeight))
+        let endTap = max(firstTap, min(kernelHeight, floorDiv(inHeight - 1 - top, dilationHeight) + 1))
+        return (top, firstTap, endTap)
+    }
+}
