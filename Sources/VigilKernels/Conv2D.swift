@@ -4,6 +4,7 @@
 /// Preparation copies the weights and picks an algorithm once:
 /// - depthwise (one input channel per group): a direct SIMD kernel (scratch for padded rows);
 /// - 1x1, stride 1, no pads: GEMM straight on the input (it already is the column matrix);
+/// - dense 3x3, stride 1, at least 16 output tiles: Winograd F(4x4, 3x3), 36 GEMMs on transformed tiles;
 /// - everything else: im2col over a band of output rows into `scratch`, then GEMM.
 /// The GEMM paths apply the epilogue band by band while the band is in cache.
 ///
@@ -14,6 +15,8 @@ public final class Conv2D: @unchecked Sendable {
     let activation: Activation
     let weights: UnsafeMutableBufferPointer<Float>  // weights [M, C/groups, kH, kW]
     let bias: UnsafeMutableBufferPointer<Float>?  // bias [M]
+    /// The filters transformed for Winograd (empty on the other paths).
+    let winogradWeights: UnsafeMutableBufferPointer<Float>  // winogradWeights [36, M, C] or empty
     let algorithm: Algorithm
     /// A padded row of zeros standing in for input rows above or below the image (depthwise only).
     let zeroRow: UnsafeMutableBufferPointer<Float>  // zeroRow [paddedWidth] or empty
@@ -24,6 +27,8 @@ public final class Conv2D: @unchecked Sendable {
         case pointwise(columns: Int)
         /// im2col of `rows` output rows at a time, then GEMM.
         case im2col(rows: Int)
+        /// Winograd F(4x4, 3x3) over `bandRows` rows of 4x4 tiles at a time.
+        case winograd(bandRows: Int)
     }
 
     /// Band sizes for the GEMM paths, measured on this project's target CPU (AMD EPYC, 1 MiB L2):
@@ -53,6 +58,12 @@ public final class Conv2D: @unchecked Sendable {
             self.bias = nil
         }
         self.algorithm = Conv2D.chooseAlgorithm(g)
+        if case .winograd = algorithm {
+            winogradWeights = .allocate(capacity: Conv2D.winogradPositions * g.outChannels * g.inChannels)
+            Conv2D.winogradFilters(weights, into: winogradWeights, filters: g.outChannels, channels: g.inChannels)
+        } else {
+            winogradWeights = .allocate(capacity: 0)
+        }
         self.zeroRow = .allocate(capacity: algorithm == .depthwise ? Conv2D.paddedWidth(g) : 0)
         zeroRow.initialize(repeating: 0)
     }
@@ -61,6 +72,7 @@ public final class Conv2D: @unchecked Sendable {
         weights.deallocate()
         bias?.deallocate()
         zeroRow.deallocate()
+        winogradWeights.deallocate()
     }
 
     /// Width of a zero-padded input row for the depthwise path, with room for one chunk of eight outputs.
@@ -75,6 +87,7 @@ public final class Conv2D: @unchecked Sendable {
             && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0 {
             return .pointwise(columns: min(pixels, pointwiseColumns))
         }
+        if prefersWinograd(g) { return .winograd(bandRows: winogradBandRows(g)) }
         let depth = g.groupInChannels * g.kernelHeight * g.kernelWidth
         let columns = max(minimumColumns, bandBytes / (4 * depth))
         return .im2col(rows: min(g.outHeight, (columns + g.outWidth - 1) / g.outWidth))
@@ -98,6 +111,7 @@ public final class Conv2D: @unchecked Sendable {
         case .pointwise: return 0
         case .im2col(let rows):
             return geometry.groupInChannels * geometry.kernelHeight * geometry.kernelWidth * rows * geometry.outWidth
+        case .winograd(let bandRows): return winogradScratchCount(bandRows: bandRows)
         }
     }
 
@@ -117,6 +131,8 @@ public final class Conv2D: @unchecked Sendable {
             runPointwise(input: input, output: output, residual: residual, columns: columns, parallel: parallel)
         case .im2col(let rows):
             runIm2col(input: input, output: output, residual: residual, scratch: scratch!, rows: rows, parallel: parallel)
+        case .winograd(let bandRows):
+            runWinograd(input: input, output: output, residual: residual, scratch: scratch!, bandRows: bandRows, parallel: parallel)
         }
     }
 

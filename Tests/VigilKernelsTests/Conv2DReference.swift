@@ -1,3 +1,4 @@
+import Testing
 @testable import VigilKernels
 
 /// One Conv2D sweep case.
@@ -100,4 +101,38 @@ func runConvCase(_ testCase: ConvCase, threads: Int = 1, seed: UInt64 = 1) -> (a
     }
     let expected = referenceConv(g, input: input, weights: weights, bias: bias, residual: residual, activation: testCase.activation)
     return (output, expected)
+}
+
+/// Σ|input · weight| over each output's taps, on the same seeded data as `runConvCase`: the scale a
+/// rounding error of the convolution's sum is proportional to.
+func convTermScale(_ testCase: ConvCase, seed: UInt64 = 1) -> [Float] {
+    let g = testCase.geometry
+    var random = SeededGenerator(seed: seed)
+    let input = random.floats(g.batch * g.inChannels * g.inHeight * g.inWidth).map(abs)
+    let weights = random.floats(g.outChannels * g.inChannels / g.groups * g.kernelHeight * g.kernelWidth).map(abs)
+    return referenceConv(g, input: input, weights: weights, bias: nil, residual: nil, activation: .identity)
+}
+
+/// Checks a Winograd result: |actual - expected| ≤ abs + rel·|expected| + `termRel`·Σ|x·w|. Its
+/// transforms (coefficients up to 8 and down to 1/24) round in proportion to the terms summed, not
+/// to the result, which may cancel to near zero.
+func expectWinogradClose(
+    _ actual: [Float], _ expected: [Float], termScale: [Float], _ context: @autoclosure () -> String,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let absTolerance: Float = 1e-5, relTolerance: Float = 1e-5, termRelTolerance: Float = 4e-6
+    var worst: Float = 0, at = -1
+    for index in actual.indices {
+        let excess = Swift.abs(actual[index] - expected[index])
+            - (absTolerance + relTolerance * Swift.abs(expected[index]) + termRelTolerance * termScale[index])
+        if excess > worst || excess.isNaN {
+            worst = excess.isNaN ? .infinity : excess
+            at = index
+        }
+    }
+    if at >= 0 {
+        Issue.record(
+            "\(context()): element \(at) is \(actual[at]), expected \(expected[at]), term scale \(termScale[at]) (excess \(worst))",
+            sourceLocation: sourceLocation)
+    }
 }

@@ -85,6 +85,40 @@ import Testing
         expectClose(actual, expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
     }
 
+    /// Winograd F(4x4, 3x3): partial tiles at the right and bottom, pads from none to 2 on each side,
+    /// batch 2, several bands of tile rows, epilogues (checked with `expectWinogradClose`).
+    static let winogradCases: [ConvCase] = {
+        var cases: [ConvCase] = []
+        for (h, w) in [(16, 16), (17, 19), (22, 15), (30, 41)] {
+            for pads in [(0, 0, 0, 0), (1, 1, 1, 1), (2, 0, 1, 2), (0, 2, 2, 1)] {
+                cases.append(ConvCase(geometry: convGeometry(c: 5, h: h, w: w, m: 7, kh: 3, kw: 3, pads: pads)))
+            }
+        }
+        cases.append(ConvCase(geometry: convGeometry(n: 2, c: 16, h: 21, w: 18, m: 24, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+                              residual: true, activation: .relu))
+        cases.append(ConvCase(geometry: convGeometry(c: 3, h: 20, w: 20, m: 9, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+                              bias: false, activation: .sigmoid))
+        // C + K = 240: three bands of four tile rows over a 48x48 output's twelve.
+        cases.append(ConvCase(geometry: convGeometry(c: 120, h: 48, w: 48, m: 120, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+                              residual: true))
+        return cases
+    }()
+
+    @Test(arguments: winogradCases)
+    func conv_matchesReferenceThroughWinograd(_ testCase: ConvCase) {
+        guard case .winograd = Conv2D.chooseAlgorithm(testCase.geometry) else {
+            Issue.record("\(testCase) should run through Winograd")
+            return
+        }
+        let (actual, expected) = runConvCase(testCase)
+        expectWinogradClose(actual, expected, termScale: convTermScale(testCase), "\(testCase)")
+    }
+
+    @Test func conv_winogradBandsCoverTheImage() {
+        let g = convGeometry(c: 120, h: 48, w: 48, m: 120, kh: 3, kw: 3, pads: (1, 1, 1, 1))
+        #expect(Conv2D.chooseAlgorithm(g) == .winograd(bandRows: 4))
+    }
+
     @Test func conv_choosesAlgorithmByShape() {
         #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 8, kh: 3, kw: 3, groups: 8)) == .depthwise)
         #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 16, kh: 3, kw: 3, groups: 8)) == .depthwise)
@@ -92,6 +126,18 @@ import Testing
         if case .im2col = Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 4, kh: 1, kw: 1, stride: 2)) {
         } else {
             Issue.record("strided 1x1 should use im2col")
+        }
+        // 3x3 stride 1 goes to Winograd from 16 tiles of 4x4 outputs; below that, and when strided,
+        // dilated or grouped, it stays on im2col.
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 16, h: 56, w: 56, m: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1))) == .winograd(bandRows: 7))
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 64, h: 13, w: 13, m: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1))) == .winograd(bandRows: 4))
+        for g in [
+            convGeometry(c: 512, h: 7, w: 7, m: 512, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+            convGeometry(c: 16, h: 56, w: 56, m: 64, kh: 3, kw: 3, stride: 2, pads: (1, 1, 1, 1)),
+            convGeometry(c: 16, h: 56, w: 56, m: 64, kh: 3, kw: 3, dilation: 2, pads: (2, 2, 2, 2)),
+            convGeometry(c: 16, h: 56, w: 56, m: 64, kh: 3, kw: 3, pads: (1, 1, 1, 1), groups: 2),
+        ] {
+            if case .im2col = Conv2D.chooseAlgorithm(g) {} else { Issue.record("\(g) should use im2col") }
         }
     }
 
@@ -101,11 +147,16 @@ import Testing
         ConvCase(geometry: convGeometry(n: 2, c: 5, h: 40, w: 41, m: 16, kh: 3, kw: 3, stride: 2, pads: (1, 1, 1, 1)),
                  residual: true, activation: .sigmoid),
         ConvCase(geometry: convGeometry(n: 2, c: 16, h: 31, w: 33, m: 24, kh: 1, kw: 1), residual: true, activation: .relu),
+        ConvCase(geometry: convGeometry(n: 2, c: 12, h: 29, w: 27, m: 20, kh: 3, kw: 3, pads: (1, 1, 1, 1)), residual: true, activation: .relu),
     ])
     func conv_twoThreadsMatchOneThreadBitForBit(_ testCase: ConvCase) {
         let one = runConvCase(testCase, threads: 1)
         let two = runConvCase(testCase, threads: 2)
         expectIdentical(two.actual, one.actual, "\(testCase)")
-        expectClose(one.actual, one.expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+        if case .winograd = Conv2D.chooseAlgorithm(testCase.geometry) {
+            expectWinogradClose(one.actual, one.expected, termScale: convTermScale(testCase), "\(testCase)")
+        } else {
+            expectClose(one.actual, one.expected, abs: Self.tolerance.abs, rel: Self.tolerance.rel, "\(testCase)")
+        }
     }
 }
