@@ -269,6 +269,8 @@ enum MovementOps {
         case "wrap": mode = .wrap
         default: throw ctx.unsupported("mode '\(modeName)'")
         }
+        // No padding at all (some exports carry such a Pad): the output is the input, no copy.
+        if pads.allSatisfy({ $0 == 0 }) { return .alias(shape: x.shape) }
         let plan = PadPlan(shape: x.shape, pads: pads, mode: mode)
         guard plan.outputShape.allSatisfy({ $0 >= 0 }) else { throw ctx.error(.shapeMismatch, "pads \(pads) crop \(x.shape) below zero") }
         return .floatKernel(shape: plan.outputShape) { buffers in

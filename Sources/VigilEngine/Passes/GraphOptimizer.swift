@@ -1,6 +1,7 @@
 /// The load-time rewrites that make a graph cheaper to run without changing its results beyond
 /// float rounding: drop identities, fold BatchNormalization into the Conv before it, fold a
-/// following activation into its producer, and fold a residual Add into the Conv that feeds it.
+/// following activation into its producer, fold a residual Add into the Conv that feeds it, and
+/// fold a zero Pad of non-negative values into the MaxPool after it.
 ///
 /// `specs` are the shapes (and constants) of every value, from a first preparation of the graph.
 enum GraphOptimizer {
@@ -10,6 +11,7 @@ enum GraphOptimizer {
         FoldConvAffine.run(&graph, specs: specs)
         FuseActivations.run(&graph, specs: specs)
         FuseResidualAdd.run(&graph, specs: specs)
+        FoldPadIntoMaxPool.run(&graph, specs: specs)
     }
 
     /// True when `value` feeds exactly one node and is not a graph output.
