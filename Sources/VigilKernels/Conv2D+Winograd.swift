@@ -49,7 +49,7 @@ extension Conv2D {
     /// columns of overlap, rounded up to whole vectors.
     var winogradRowStride: Int { (Conv2D.tileColumns(geometry) * Conv2D.winogradTile + 2 + 7) / 8 * 8 }
 
-    /// Scratch of the Winograd path: V [36, C, band tiles], M [36, K, band tiles] (+ one vector of
+    /// Scratch of the Winograd path: V [C, 36, band tiles], M [K, 36, band tiles] (+ one vector of
     /// slack for the output transform's last loads), and per worker 12 padded rows.
     func winogradScratchCount(bandRows: Int) -> Int {
         let g = geometry
@@ -98,16 +98,18 @@ extension Conv2D {
         let g = geometry
         let channels = g.inChannels, filters = g.outChannels
         let tileRows = Conv2D.tileRows(g), tileColumns = Conv2D.tileColumns(g)
+        let activation = self.activation
         let maxBandTiles = bandRows * tileColumns
-        let transformedInput = scratch  // V [36, C, bandTiles]
-        let products = scratch + Conv2D.winogradPositions * channels * maxBandTiles  // M [36, K, bandTiles]
+        // Channel-major and filter-major, so that each transform reads or writes one contiguous block;
+        // the GEMMs of the positions see them through leading dimensions of 36 · bandTiles.
+        let transformedInput = scratch  // V [C, 36, bandTiles]
+        let products = scratch + Conv2D.winogradPositions * channels * maxBandTiles  // M [K, 36, bandTiles]
         let rows = products + Conv2D.winogradPositions * filters * maxBandTiles + 8  // [workers, 12, rowStride]
         let rowStride = winogradRowStride
         let inPixels = g.inHeight * g.inWidth, outPixels = g.outHeight * g.outWidth
         let filtersU = winogradWeights.baseAddress!
         for image in 0..<g.batch {
             let source = input + image * channels * inPixels
-            let target = output + image * filters * outPixels
             for firstTileRow in stride(from: 0, to: tileRows, by: bandRows) {
                 let bandTileRows = min(bandRows, tileRows - firstTileRow)
                 let bandTiles = bandTileRows * tileColumns
@@ -116,8 +118,9 @@ extension Conv2D {
                     let buffer = rows + worker * 2 * Conv2D.winogradPatch * rowStride
                     for channel in (channels * worker / inputWorkers)..<(channels * (worker + 1) / inputWorkers) {
                         transformInput(
-                            plane: source + channel * inPixels, into: transformedInput + channel * bandTiles,
-                            positionStride: channels * bandTiles, firstTileRow: firstTileRow, tileRows: bandTileRows,
+                            plane: source + channel * inPixels,
+                            into: transformedInput + channel * Conv2D.winogradPositions * bandTiles,
+                            positionStride: bandTiles, firstTileRow: firstTileRow, tileRows: bandTileRows,
                             rows: buffer, rowStride: rowStride)
                     }
                 }
@@ -128,24 +131,21 @@ extension Conv2D {
                         gemm(
                             transposeA: false, transposeB: false, m: filters, n: bandTiles, k: channels, alpha: 1,
                             a: filtersU + position * filters * channels, lda: channels,
-                            b: transformedInput + position * channels * bandTiles, ldb: bandTiles, beta: 0,
-                            c: products + position * filters * bandTiles, ldc: bandTiles)
+                            b: transformedInput + position * bandTiles, ldb: Conv2D.winogradPositions * bandTiles, beta: 0,
+                            c: products + position * bandTiles, ldc: Conv2D.winogradPositions * bandTiles)
                     }
                 }
                 let outputWorkers = min(parallel.threads, filters)
                 parallel.forEach(outputWorkers) { worker in
                     for filter in (filters * worker / outputWorkers)..<(filters * (worker + 1) / outputWorkers) {
-                        transformOutput(
-                            products: products + filter * bandTiles, positionStride: filters * bandTiles,
-                            into: target + filter * outPixels, firstTileRow: firstTileRow, tileRows: bandTileRows)
+                        let planeOffset = (image * filters + filter) * outPixels
+                        activation.accept(WinogradOutputTransform(
+                            products: products + filter * Conv2D.winogradPositions * bandTiles, positionStride: bandTiles,
+                            plane: output + planeOffset, residual: residual.map { $0 + planeOffset },
+                            bias: bias?[filter] ?? 0, width: g.outWidth, height: g.outHeight, tileColumns: tileColumns,
+                            firstTileRow: firstTileRow, tileRows: bandTileRows))
                     }
                 }
-                let firstRow = firstTileRow * Conv2D.winogradTile
-                let lastRow = min(g.outHeight, (firstTileRow + bandTileRows) * Conv2D.winogradTile)
-                let band = image * filters * outPixels + firstRow * g.outWidth
-                finish(
-                    output: output + band, residual: residual.map { $0 + band }, bias: bias.map { UnsafePointer($0.baseAddress!) },
-                    rows: filters, columns: (lastRow - firstRow) * g.outWidth, rowStride: outPixels, parallel: parallel)
             }
         }
     }
@@ -155,7 +155,7 @@ extension Conv2D {
     /// six resulting rows tile by tile.
     func transformInput(
         plane: UnsafePointer<Float>,  // plane [H, W]: one channel of one image
-        into transformed: UnsafeMutablePointer<Float>,  // V[0][c] of [36, C, bandTiles]; position ξ at + ξ * positionStride
+        into transformed: UnsafeMutablePointer<Float>,  // V[c] of [C, 36, bandTiles]: position ξ at + ξ * positionStride
         positionStride: Int, firstTileRow: Int, tileRows: Int,
         rows: UnsafeMutablePointer<Float>,  // rows [12, rowStride]: six padded input rows, then six column-transformed rows
         rowStride: Int
@@ -209,20 +209,34 @@ extension Conv2D {
         }
     }
 
-    /// Y = Aᵀ M A for every tile of a band of one filter, eight neighbouring tiles per vector, written
-    /// into the output plane (tiles that overhang the image's right or bottom edge are cut).
-    func transformOutput(
-        products: UnsafePointer<Float>,  // M[0][k] of [36, K, bandTiles]; position ξ at + ξ * positionStride
-        positionStride: Int,
-        into plane: UnsafeMutablePointer<Float>,  // plane [OH, OW]: one filter of one image
-        firstTileRow: Int, tileRows: Int
-    ) {
-        let g = geometry
-        let width = g.outWidth, height = g.outHeight
-        let tileColumns = Conv2D.tileColumns(g)
-        // The four output rows of eight tiles: stage[a * 32 + b * 8 + lane] is column b of tile `lane`.
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: 128) { stage in
-            let stage = stage.baseAddress!
+    /// Aᵀ applied along one row (or column) of six vectors: its four outputs.
+    @inline(__always)
+    static func winogradOutputRow(
+        _ v0: Float4, _ v1: Float4, _ v2: Float4, _ v3: Float4, _ v4: Float4, _ v5: Float4
+    ) -> (Float4, Float4, Float4, Float4) {
+        let s12 = v1 + v2, d12 = v1 - v2, s34 = v3 + v4, d34 = v3 - v4
+        return (v0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + v5)
+    }
+}
+
+/// Y = Aᵀ M A for every tile of a band of one filter, then bias, residual and activation, written
+/// into the output plane; tiles that overhang the image's right or bottom edge are cut.
+///
+/// Four neighbouring tiles go through the transform side by side (one vector lane each); each of
+/// their output rows is then a 4x4 transpose away from sixteen contiguous output pixels.
+struct WinogradOutputTransform: ActivationVisitor {
+    let products: UnsafePointer<Float>  // M[k] of [K, 36, bandTiles]: position ξ at + ξ * positionStride
+    let positionStride: Int
+    let plane: UnsafeMutablePointer<Float>  // plane [height, width]: one filter of one image
+    let residual: UnsafePointer<Float>?  // residual [height, width] or nil
+    let bias: Float
+    let width, height, tileColumns, firstTileRow, tileRows: Int
+
+    func visit<F: VectorFunction>(_ function: F) {
+        let shift = Float4(repeating: bias)
+        // columnPass[l * 4 + a]: row a of column l after Aᵀ went down the columns, for four tiles.
+        withUnsafeTemporaryAllocation(of: Float4.self, capacity: 24) { columnPass in
+            let columnPass = columnPass.baseAddress!
             for tileRow in 0..<tileRows {
                 let firstRow = (firstTileRow + tileRow) * Conv2D.winogradTile
                 let rows = min(Conv2D.winogradTile, height - firstRow)
@@ -230,51 +244,50 @@ extension Conv2D {
                 while firstTile < tileColumns {
                     // Lanes past the row's last tile read the next row's tiles (or the slack) and are not stored.
                     let m = products + tileRow * tileColumns + firstTile
-                    @inline(__always) func column(_ l: Int) -> (Float8, Float8, Float8, Float8) {
-                        Conv2D.winogradOutputRow(
-                            load8(m + l * positionStride), load8(m + (6 + l) * positionStride),
-                            load8(m + (12 + l) * positionStride), load8(m + (18 + l) * positionStride),
-                            load8(m + (24 + l) * positionStride), load8(m + (30 + l) * positionStride))
+                    for l in 0..<6 {
+                        let column = Conv2D.winogradOutputRow(
+                            load4(m + l * positionStride), load4(m + (6 + l) * positionStride),
+                            load4(m + (12 + l) * positionStride), load4(m + (18 + l) * positionStride),
+                            load4(m + (24 + l) * positionStride), load4(m + (30 + l) * positionStride))
+                        columnPass[l * 4] = column.0
+                        columnPass[l * 4 + 1] = column.1
+                        columnPass[l * 4 + 2] = column.2
+                        columnPass[l * 4 + 3] = column.3
                     }
-                    let c0 = column(0), c1 = column(1), c2 = column(2), c3 = column(3), c4 = column(4), c5 = column(5)
-                    @inline(__always) func row(_ a: Int, _ y: (Float8, Float8, Float8, Float8)) {
-                        store8(y.0, stage + a * 32)
-                        store8(y.1, stage + a * 32 + 8)
-                        store8(y.2, stage + a * 32 + 16)
-                        store8(y.3, stage + a * 32 + 24)
-                    }
-                    row(0, Conv2D.winogradOutputRow(c0.0, c1.0, c2.0, c3.0, c4.0, c5.0))
-                    row(1, Conv2D.winogradOutputRow(c0.1, c1.1, c2.1, c3.1, c4.1, c5.1))
-                    row(2, Conv2D.winogradOutputRow(c0.2, c1.2, c2.2, c3.2, c4.2, c5.2))
-                    row(3, Conv2D.winogradOutputRow(c0.3, c1.3, c2.3, c3.3, c4.3, c5.3))
                     let firstColumn = firstTile * Conv2D.winogradTile
-                    let columns = min(8 * Conv2D.winogradTile, width - firstColumn)
+                    let columns = min(16, width - firstColumn)
                     for a in 0..<rows {
+                        let y = Conv2D.winogradOutputRow(
+                            columnPass[a], columnPass[4 + a], columnPass[8 + a], columnPass[12 + a],
+                            columnPass[16 + a], columnPass[20 + a])
+                        // Lane t of y.b is column b of tile t: transposed, vector t is tile t's four columns.
+                        var low = Float8(lowHalf: Float4(y.0[0], y.1[0], y.2[0], y.3[0]), highHalf: Float4(y.0[1], y.1[1], y.2[1], y.3[1]))
+                        var high = Float8(lowHalf: Float4(y.0[2], y.1[2], y.2[2], y.3[2]), highHalf: Float4(y.0[3], y.1[3], y.2[3], y.3[3]))
                         let line = plane + (firstRow + a) * width + firstColumn
-                        let source = stage + a * 32
-                        if columns == 32 {
-                            for lane in 0..<8 {
-                                line[4 * lane] = source[lane]
-                                line[4 * lane + 1] = source[8 + lane]
-                                line[4 * lane + 2] = source[16 + lane]
-                                line[4 * lane + 3] = source[24 + lane]
+                        let shift8 = Float8(lowHalf: shift, highHalf: shift)
+                        low += shift8
+                        high += shift8
+                        if columns == 16 {
+                            if let residual {
+                                let extra = residual + (firstRow + a) * width + firstColumn
+                                low += load8(extra)
+                                high += load8(extra + 8)
                             }
+                            store8(function(low), line)
+                            store8(function(high), line + 8)
                         } else {
-                            for x in 0..<columns { line[x] = source[(x & 3) * 8 + (x >> 2)] }
+                            if let residual {
+                                let extra = residual + (firstRow + a) * width + firstColumn
+                                low += loadPartial(extra, min(8, columns))
+                                if columns > 8 { high += loadPartial(extra + 8, columns - 8) }
+                            }
+                            storePartial(function(low), line, min(8, columns))
+                            if columns > 8 { storePartial(function(high), line + 8, columns - 8) }
                         }
                     }
-                    firstTile += 8
+                    firstTile += 4
                 }
             }
         }
-    }
-
-    /// Aᵀ applied along one row of six vectors: the row's four outputs.
-    @inline(__always)
-    static func winogradOutputRow(
-        _ v0: Float8, _ v1: Float8, _ v2: Float8, _ v3: Float8, _ v4: Float8, _ v5: Float8
-    ) -> (Float8, Float8, Float8, Float8) {
-        let s12 = v1 + v2, d12 = v1 - v2, s34 = v3 + v4, d34 = v3 - v4
-        return (v0 + s12 + s34, d12 + 2 * d34, s12 + 4 * s34, d12 + 8 * d34 + v5)
     }
 }

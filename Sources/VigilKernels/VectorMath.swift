@@ -13,6 +13,7 @@ import Musl
 /// Tails go through the same vector maths on a partly filled vector, so an element's result never
 /// depends on where a loop was split (results are identical at any thread count).
 typealias Float8 = SIMD8<Float>
+typealias Float4 = SIMD4<Float>
 
 @inline(__always)
 func load8(_ pointer: UnsafePointer<Float>) -> Float8 {
@@ -27,6 +28,11 @@ func load8(_ pointer: UnsafeMutablePointer<Float>) -> Float8 {
 @inline(__always)
 func store8(_ value: Float8, _ pointer: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Float8.self)
+}
+
+@inline(__always)
+func load4(_ pointer: UnsafePointer<Float>) -> Float4 {
+    UnsafeRawPointer(pointer).loadUnaligned(as: Float4.self)
 }
 
 /// Loads lanes 0..<count (count < 8); the others are `fill`.
