@@ -135,6 +135,26 @@ import Testing
         for (a, b) in zip(out, expected) { #expect(abs(a - b) < 1e-5, "\(out) vs \(expected)") }
     }
 
+    @Test func imageScaler_scalesAndShiftsPerChannel() throws {
+        let x = Tensor(shape: [1, 2, 1, 2], floats: [1, 2, 3, 4])
+        let out = try OpHarness("ImageScaler", opset: 1, attributes: ["scale": .float(2), "bias": .floats([1, -1])],
+                                inputs: [("x", x, false)]).run()["y"]!.floats
+        #expect(out == [3, 5, 5, 7])
+    }
+
+    /// The 2018 exports' ImageScaler (scale 1, bias 0) runs no kernel at all.
+    @Test func imageScaler_identityIsAnAlias() throws {
+        var graph = Graph(name: "scaler", nodes: [
+            Node(name: "scale", opType: "ImageScaler", opset: 1, inputs: ["x"], outputs: ["s"],
+                 attributes: ["scale": .float(1), "bias": .floats([0, 0])]),
+            Node(name: "relu", opType: "Relu", opset: 7, inputs: ["s"], outputs: ["y"]),
+        ], outputs: ["y"])
+        graph.inputs = [Graph.Input(name: "x", dtype: .float32, shape: [1, 2, 1, 2])]
+        let session = try InferenceSession(graph: graph, options: SessionOptions(threads: 1))
+        #expect(try session.run(["x": Tensor(shape: [1, 2, 1, 2], floats: [-1, 2, 3, -4])])["y"]!.floats == [0, 2, 3, 0])
+        #expect(session.executedOps["ImageScaler"] == nil, "\(session.executedOps)")
+    }
+
     @Test func lrn_acrossChannels() throws {
         let x = Tensor(shape: [1, 3, 1, 1], floats: [1, 2, 3])
         let out = try OpHarness("LRN", attributes: ["size": .int(3), "alpha": .float(0.3), "beta": .float(0.5), "bias": .float(1)],

@@ -126,6 +126,8 @@ enum NormalizationOps {
         guard bias.count == x.shape[1] else {
             throw ctx.error(.shapeMismatch, "bias has \(bias.count) values for \(x.shape[1]) channels")
         }
+        // The 2018 exports carry scale 1 and bias 0: nothing to do, no copy.
+        if factor == 1 && bias.allSatisfy({ $0 == 0 }) { return .alias(shape: x.shape) }
         return channelKernel(x.shape, scale: Array(repeating: factor, count: x.shape[1]), shift: bias, activation: .identity)
     }
 
