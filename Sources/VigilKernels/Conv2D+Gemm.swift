@@ -16,7 +16,9 @@ extension Conv2D {
             for group in 0..<g.groups {
                 let source = input + (image * g.inChannels + group * depth) * pixels
                 let outputOffset = (image * g.outChannels + group * filters) * pixels
-                for start in stride(from: 0, to: pixels, by: columns) {
+                // Bands go to the workers whole (GEMM and epilogue), so the bits never depend on the thread count.
+                parallel.forEach((pixels + columns - 1) / columns) { band in
+                    let start = band * columns
                     let count = min(columns, pixels - start)
                     gemm(
                         transposeA: false, transposeB: false, m: filters, n: count, k: depth, alpha: 1,
@@ -26,27 +28,55 @@ extension Conv2D {
                     finish(
                         output: output + outputOffset + start, residual: residual.map { $0 + outputOffset + start },
                         bias: bias.map { $0.baseAddress! + group * filters },
-                        rows: filters, columns: count, rowStride: pixels, parallel: parallel)
+                        rows: filters, columns: count, rowStride: pixels, parallel: .serial)
                 }
             }
         }
     }
 
+    /// im2col + GEMM band by band. With several bands and threads, each worker takes whole bands
+    /// into its own column buffer (one fork per image and group); otherwise the band's im2col, GEMM
+    /// and epilogue are each split. Either way every band runs the same GEMM slices, so the bits
+    /// do not depend on the thread count.
     func runIm2col(
         input: UnsafePointer<Float>,  // input [N, C, H, W]
         output: UnsafeMutablePointer<Float>,  // output [N, M, OH, OW]
         residual: UnsafePointer<Float>?,  // residual [N, M, OH, OW] or nil
-        scratch: UnsafeMutablePointer<Float>,  // columns [C/groups * kH * kW, rows * OW]
+        scratch: UnsafeMutablePointer<Float>,  // columns [im2colWorkers, C/groups * kH * kW, rows * OW]
         rows: Int, parallel: ParallelContext
     ) {
         let g = geometry
         let channels = g.groupInChannels, filters = g.groupOutChannels
         let depth = channels * g.kernelHeight * g.kernelWidth
         let outPixels = g.outHeight * g.outWidth, inPixels = g.inHeight * g.inWidth
+        let bands = (g.outHeight + rows - 1) / rows
+        let workers = min(parallel.threads, Conv2D.im2colWorkers, bands)
         for image in 0..<g.batch {
             for group in 0..<g.groups {
                 let source = input + (image * g.inChannels + group * channels) * inPixels
                 let outputOffset = (image * g.outChannels + group * filters) * outPixels
+                if workers > 1 {
+                    parallel.forEach(workers) { worker in
+                        let columnBuffer = scratch + worker * im2colBandScratch(rows: rows)
+                        for band in stride(from: worker, to: bands, by: workers) {
+                            let firstRow = band * rows
+                            let bandRows = min(rows, g.outHeight - firstRow)
+                            let columns = bandRows * g.outWidth
+                            im2col(source: source, columns: columnBuffer, firstRow: firstRow, rows: bandRows, channels: 0..<channels)
+                            let offset = outputOffset + firstRow * g.outWidth
+                            gemm(
+                                transposeA: false, transposeB: false, m: filters, n: columns, k: depth, alpha: 1,
+                                a: weights.baseAddress! + group * filters * depth, lda: depth,
+                                b: columnBuffer, ldb: columns, beta: 0,
+                                c: output + offset, ldc: outPixels, parallel: .serial)
+                            finish(
+                                output: output + offset, residual: residual.map { $0 + offset },
+                                bias: bias.map { $0.baseAddress! + group * filters },
+                                rows: filters, columns: columns, rowStride: outPixels, parallel: .serial)
+                        }
+                    }
+                    continue
+                }
                 for firstRow in stride(from: 0, to: g.outHeight, by: rows) {
                     let bandRows = min(rows, g.outHeight - firstRow)
                     let columns = bandRows * g.outWidth
@@ -61,7 +91,7 @@ extension Conv2D {
                         transposeA: false, transposeB: false, m: filters, n: columns, k: depth, alpha: 1,
                         a: weights.baseAddress! + group * filters * depth, lda: depth,
                         b: scratch, ldb: columns, beta: 0,
-                        c: output + band, ldc: outPixels)
+                        c: output + band, ldc: outPixels, parallel: parallel)
                     finish(
                         output: output + band, residual: residual.map { $0 + band },
                         bias: bias.map { $0.baseAddress! + group * filters },

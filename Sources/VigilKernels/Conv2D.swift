@@ -104,13 +104,20 @@ public final class Conv2D: @unchecked Sendable {
         return 8 + g.kernelHeight * g.kernelWidth * 8 + ringRows * Conv2D.paddedWidth(g)
     }
 
-    /// Floats of scratch `run` needs (0 when none).
+    /// Most workers the im2col path hands whole bands to (each needs its own column buffer).
+    static let im2colWorkers = 4
+
+    /// Floats of one im2col band's column matrix.
+    func im2colBandScratch(rows: Int) -> Int {
+        geometry.groupInChannels * geometry.kernelHeight * geometry.kernelWidth * rows * geometry.outWidth
+    }
+
+    /// Floats of scratch `run` needs (0 when none), for any number of threads.
     public var scratchCount: Int {
         switch algorithm {
         case .depthwise: return Conv2D.depthwiseWorkers * depthwiseWorkerScratch
         case .pointwise: return 0
-        case .im2col(let rows):
-            return geometry.groupInChannels * geometry.kernelHeight * geometry.kernelWidth * rows * geometry.outWidth
+        case .im2col(let rows): return Conv2D.im2colWorkers * im2colBandScratch(rows: rows)
         case .winograd(let bandRows): return winogradScratchCount(bandRows: bandRows)
         }
     }

@@ -104,7 +104,7 @@ public final class ConvTranspose2D: @unchecked Sendable {
                     transposeA: true, transposeB: false, m: filters * taps, n: inPixels, k: channels, alpha: 1,
                     a: weights.baseAddress! + group * channels * filters * taps, lda: filters * taps,
                     b: input + (image * g.inChannels + group * channels) * inPixels, ldb: inPixels, beta: 0,
-                    c: scratch, ldc: inPixels)
+                    c: scratch, ldc: inPixels, parallel: parallel)
                 let firstPlane = image * g.outChannels + group * filters
                 parallel.forEach(filters) { filter in
                     let plane = output + (firstPlane + filter) * outPixels

@@ -33,3 +33,60 @@ public func gemm(
         CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
         Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
+
+/// The same product split over `parallel`'s workers, each slice one single-threaded OpenBLAS call.
+///
+/// C is cut into slices of `sliceColumns` columns when it is wide, else of `sliceRows` rows when it
+/// is tall, else left whole. The cut depends only on the shape, never on the thread count, so every
+/// thread count gives the same bits (each slice is the same OpenBLAS call whoever runs it).
+/// OpenBLAS itself runs single-threaded (`BLASThreads.set(1)`): its own threading pays off only for
+/// large products and fights the engine's workers for the cores.
+public func gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+    a: UnsafePointer<Float>, lda: Int,  // A [m, k] or [k, m]
+    b: UnsafePointer<Float>, ldb: Int,  // B [k, n] or [n, k]
+    beta: Float,
+    c: UnsafeMutablePointer<Float>, ldc: Int,  // C [m, n]
+    parallel: ParallelContext
+) {
+    let slices = GemmSlicing(m: m, n: n)
+    parallel.forEach(slices.count) { slice in
+        let (rows, columns) = slices.bounds(slice)
+        gemm(
+            transposeA: transposeA, transposeB: transposeB, m: rows.count, n: columns.count, k: k, alpha: alpha,
+            a: transposeA ? a + rows.lowerBound : a + rows.lowerBound * lda, lda: lda,
+            b: transposeB ? b + columns.lowerBound * ldb : b + columns.lowerBound, ldb: ldb, beta: beta,
+            c: c + rows.lowerBound * ldc + columns.lowerBound, ldc: ldc)
+    }
+}
+
+/// How `gemm(..., parallel:)` cuts C: by columns when wide, by rows when tall, else whole.
+struct GemmSlicing {
+    static let sliceColumns = 256
+    static let sliceRows = 64
+    let m, n: Int
+    let byColumns: Bool
+    let count: Int
+
+    init(m: Int, n: Int) {
+        self.m = m
+        self.n = n
+        if n >= 2 * Self.sliceColumns {
+            byColumns = true
+            count = (n + Self.sliceColumns - 1) / Self.sliceColumns
+        } else {
+            byColumns = false
+            count = m >= 2 * Self.sliceRows ? (m + Self.sliceRows - 1) / Self.sliceRows : 1
+        }
+    }
+
+    func bounds(_ slice: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+        if count == 1 { return (0..<m, 0..<n) }
+        if byColumns {
+            let start = slice * Self.sliceColumns
+            return (0..<m, start..<min(n, start + Self.sliceColumns))
+        }
+        let start = slice * Self.sliceRows
+        return (start..<min(m, start + Self.sliceRows), 0..<n)
+    }
+}

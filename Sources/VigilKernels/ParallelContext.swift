@@ -3,8 +3,9 @@ import Dispatch
 
 /// How many threads a kernel may use for its own loops.
 ///
-/// Kernels split independent work (planes, rows) with `forEach`. GEMM threading is OpenBLAS's own and
-/// is set process-wide with `BLASThreads.set`. With `threads == 1` everything runs on the caller's thread.
+/// Kernels split independent work (planes, rows, GEMM slices) with `forEach`; OpenBLAS itself runs
+/// single-threaded inside them (see `gemm(..., parallel:)`). With `threads == 1` everything runs on
+/// the caller's thread.
 public struct ParallelContext: Sendable {
     /// Number of workers `forEach` spreads its indices over (at least 1).
     public let threads: Int

@@ -63,13 +63,14 @@ enum LinearOps {
     static func matrixKernel(_ ctx: OpContext, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, alpha: Float,
                              lda: Int, ldb: Int, bias: [Float]?, outShape: [Int]) -> PreparedOp {
         let activation = ctx.node.fused.activation.kernelActivation
+        let parallel = ctx.parallel
         return PreparedOp.floatKernel(shape: outShape) { buffers in
             let a = buffers.input(0, as: Float.self), b = buffers.input(1, as: Float.self)
             let c = buffers.output(0, as: Float.self)
             return {
                 if let bias { bias.withUnsafeBufferPointer { c.update(from: $0.baseAddress!, count: m * n) } }
                 gemm(transposeA: transA, transposeB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                     b: b, ldb: ldb, beta: bias == nil ? 0 : 1, c: c, ldc: n)
+                     b: b, ldb: ldb, beta: bias == nil ? 0 : 1, c: c, ldc: n, parallel: parallel)
                 activation.apply(c, count: m * n)
             }
         }.counting(flops: 2 * m * n * k)
@@ -102,11 +103,12 @@ enum LinearOps {
         }
         let maps = GenericElementwise.indexMaps([aBatch, bBatch], output: batch)
         let aOffsets = maps[0].map { $0 * m * k }, bOffsets = maps[1].map { $0 * k * n }
+        let parallel = ctx.parallel
         return PreparedOp.floatKernel(shape: outShape) { buffers in
             let pa = buffers.input(0, as: Float.self), pb = buffers.input(1, as: Float.self)
             let pc = buffers.output(0, as: Float.self)
             return {
-                for i in 0..<batchCount {
+                parallel.forEach(batchCount) { i in
                     gemm(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: pa + aOffsets[i], lda: k,
                          b: pb + bOffsets[i], ldb: n, beta: 0, c: pc + i * m * n, ldc: n)
                 }

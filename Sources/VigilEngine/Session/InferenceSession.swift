@@ -37,7 +37,8 @@ public final class InferenceSession: @unchecked Sendable {
         var graph = source
         try graph.sortAndPrune()
         let parallel = ParallelContext(threads: options.threads)
-        BLASThreads.set(options.threads)
+        // The kernels split every GEMM over the session's threads themselves (see `gemm(..., parallel:)`).
+        BLASThreads.set(1)
 
         // 1. Bind the input shapes.
         var inputInfos: [TensorInfo] = []
