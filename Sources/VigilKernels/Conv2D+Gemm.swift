@@ -16,8 +16,21 @@ extension Conv2D {
             for group in 0..<g.groups {
                 let source = input + (image * g.inChannels + group * depth) * pixels
                 let outputOffset = (image * g.outChannels + group * filters) * pixels
+                let bands = (pixels + columns - 1) / columns
+                if bands == 1 {
+                    // Small images: one GEMM, sliced by filters when there are enough of them.
+                    gemm(
+                        transposeA: false, transposeB: false, m: filters, n: pixels, k: depth, alpha: 1,
+                        a: weights.baseAddress! + group * filters * depth, lda: depth,
+                        b: source, ldb: pixels, beta: 0, c: output + outputOffset, ldc: pixels, parallel: parallel)
+                    finish(
+                        output: output + outputOffset, residual: residual.map { $0 + outputOffset },
+                        bias: bias.map { $0.baseAddress! + group * filters },
+                        rows: filters, columns: pixels, rowStride: pixels, parallel: parallel)
+                    continue
+                }
                 // Bands go to the workers whole (GEMM and epilogue), so the bits never depend on the thread count.
-                parallel.forEach((pixels + columns - 1) / columns) { band in
+                parallel.forEach(bands) { band in
                     let start = band * columns
                     let count = min(columns, pixels - start)
                     gemm(

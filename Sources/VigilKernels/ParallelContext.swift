@@ -9,10 +9,13 @@ import Dispatch
 public struct ParallelContext: Sendable {
     /// Number of workers `forEach` spreads its indices over (at least 1).
     public let threads: Int
+    /// The process's spinning helpers for this thread count (nil for one thread).
+    let pool: WorkerThreads?
 
     public init(threads: Int) {
         precondition(threads >= 1, "ParallelContext needs at least one thread, got \(threads)")
         self.threads = threads
+        pool = threads > 1 ? WorkerThreads.shared(threads: threads) : nil
     }
 
     /// Runs everything on the calling thread.
@@ -20,23 +23,26 @@ public struct ParallelContext: Sendable {
 
     /// Calls `body` once for every index in `0..<count` and returns when all calls are done.
     ///
-    /// Indices are cut into `threads` contiguous blocks, one per worker of
-    /// `DispatchQueue.concurrentPerform`; `body` must only write memory no other index writes.
+    /// Indices are cut into `threads` contiguous blocks, one per worker: the calling thread and the
+    /// pool's spinning helpers (`WorkerThreads`), or `DispatchQueue.concurrentPerform` when the pool
+    /// is busy. `body` must only write memory no other index writes.
     public func forEach(_ count: Int, _ body: (Int) -> Void) {
         if threads == 1 || count <= 1 {
             for index in 0..<count { body(index) }
             return
         }
         let workers = Swift.min(threads, count)
+        let block = { (worker: Int) in
+            let start = count * worker / workers
+            let end = count * (worker + 1) / workers
+            for index in start..<end { body(index) }
+        }
+        if let pool, pool.run(workers: workers, block) { return }
         // concurrentPerform wants a @Sendable closure; `body` only writes disjoint memory per index
         // (the contract above) and does not outlive this call.
-        withoutActuallyEscaping(body) { body in
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                let start = count * worker / workers
-                let end = count * (worker + 1) / workers
-                for index in start..<end { body(index) }
-            }
+        withoutActuallyEscaping(block) { block in
+            nonisolated(unsafe) let block = block
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in block(worker) }
         }
     }
 }
