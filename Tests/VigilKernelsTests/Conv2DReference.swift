@@ -113,26 +113,12 @@ func convTermScale(_ testCase: ConvCase, seed: UInt64 = 1) -> [Float] {
     return referenceConv(g, input: input, weights: weights, bias: nil, residual: nil, activation: .identity)
 }
 
-/// Checks a Winograd result: |actual - expected| ≤ abs + rel·|expected| + `termRel`·Σ|x·w|. Its
+/// Checks a Winograd result: |actual - expected| ≤ 1e-5 + 1e-5·|expected| + 4e-6·Σ|x·w|. Its
 /// transforms (coefficients up to 8 and down to 1/24) round in proportion to the terms summed, not
 /// to the result, which may cancel to near zero.
 func expectWinogradClose(
     _ actual: [Float], _ expected: [Float], termScale: [Float], _ context: @autoclosure () -> String,
     sourceLocation: SourceLocation = #_sourceLocation
 ) {
-    let absTolerance: Float = 1e-5, relTolerance: Float = 1e-5, termRelTolerance: Float = 4e-6
-    var worst: Float = 0, at = -1
-    for index in actual.indices {
-        let excess = Swift.abs(actual[index] - expected[index])
-            - (absTolerance + relTolerance * Swift.abs(expected[index]) + termRelTolerance * termScale[index])
-        if excess > worst || excess.isNaN {
-            worst = excess.isNaN ? .infinity : excess
-            at = index
-        }
-    }
-    if at >= 0 {
-        Issue.record(
-            "\(context()): element \(at) is \(actual[at]), expected \(expected[at]), term scale \(termScale[at]) (excess \(worst))",
-            sourceLocation: sourceLocation)
-    }
+    expectClose(actual, expected, abs: 1e-5, rel: 1e-5, extra: termScale.map { 4e-6 * $0 }, context(), sourceLocation: sourceLocation)
 }

@@ -24,6 +24,7 @@ struct SeededGenerator: RandomNumberGenerator {
 /// Checks |actual - expected| <= abs + rel * |expected| everywhere and reports the worst element.
 func expectClose(
     _ actual: [Float], _ expected: [Float], abs absTolerance: Float, rel relTolerance: Float = 0,
+    extra: [Float]? = nil,  // a further tolerance per element
     _ context: @autoclosure () -> String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard actual.count == expected.count else {
@@ -34,7 +35,7 @@ func expectClose(
     for index in actual.indices {
         let a = actual[index], e = expected[index]
         if a == e || (a.isNaN && e.isNaN) { continue }
-        let excess = Swift.abs(a - e) - (absTolerance + relTolerance * Swift.abs(e))
+        let excess = Swift.abs(a - e) - (absTolerance + relTolerance * Swift.abs(e) + (extra?[index] ?? 0))
         if excess > worst || excess.isNaN {
             worst = excess.isNaN ? .infinity : excess
             at = index
