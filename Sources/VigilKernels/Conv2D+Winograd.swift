@@ -69,10 +69,10 @@ extension Conv2D {
             [1.0 / 4, 0, 0], [-1.0 / 6, -1.0 / 6, -1.0 / 6], [-1.0 / 6, 1.0 / 6, -1.0 / 6],
             [1.0 / 24, 1.0 / 12, 1.0 / 6], [1.0 / 24, -1.0 / 12, 1.0 / 6], [0, 0, 1],
         ]
+        var half = [Double](repeating: 0, count: 18)  // G g: [6, 3], one filter at a time
         for k in 0..<filters {
             for c in 0..<channels {
                 let g = weights.baseAddress! + (k * channels + c) * 9
-                var half = [Double](repeating: 0, count: 18)  // G g: [6, 3]
                 for i in 0..<6 {
                     for j in 0..<3 {
                         half[i * 3 + j] = (0..<3).reduce(0) { $0 + G[i][$1] * Double(g[$1 * 3 + j]) }
