@@ -60,7 +60,6 @@ extension Conv2D {
     ) {
         let g = geometry
         let channels = g.groupInChannels, filters = g.groupOutChannels
-        let depth = channels * g.kernelHeight * g.kernelWidth
         let outPixels = g.outHeight * g.outWidth, inPixels = g.inHeight * g.inWidth
         let bands = (g.outHeight + rows - 1) / rows
         let workers = min(parallel.threads, Conv2D.im2colWorkers, bands)
@@ -68,50 +67,52 @@ extension Conv2D {
             for group in 0..<g.groups {
                 let source = input + (image * g.inChannels + group * channels) * inPixels
                 let outputOffset = (image * g.outChannels + group * filters) * outPixels
+                @inline(__always) func band(_ band: Int, columns: UnsafeMutablePointer<Float>, parallel: ParallelContext) {
+                    runIm2colBand(
+                        source: source, output: output + outputOffset, residual: residual.map { $0 + outputOffset },
+                        columns: columns, group: group, firstRow: band * rows, rows: min(rows, g.outHeight - band * rows),
+                        parallel: parallel)
+                }
                 if workers > 1 {
                     parallel.forEach(workers) { worker in
-                        let columnBuffer = scratch + worker * im2colBandScratch(rows: rows)
-                        for band in stride(from: worker, to: bands, by: workers) {
-                            let firstRow = band * rows
-                            let bandRows = min(rows, g.outHeight - firstRow)
-                            let columns = bandRows * g.outWidth
-                            im2col(source: source, columns: columnBuffer, firstRow: firstRow, rows: bandRows, channels: 0..<channels)
-                            let offset = outputOffset + firstRow * g.outWidth
-                            gemm(
-                                transposeA: false, transposeB: false, m: filters, n: columns, k: depth, alpha: 1,
-                                a: weights.baseAddress! + group * filters * depth, lda: depth,
-                                b: columnBuffer, ldb: columns, beta: 0,
-                                c: output + offset, ldc: outPixels, parallel: .serial)
-                            finish(
-                                output: output + offset, residual: residual.map { $0 + offset },
-                                bias: bias.map { $0.baseAddress! + group * filters },
-                                rows: filters, columns: columns, rowStride: outPixels, parallel: .serial)
-                        }
+                        let columns = scratch + worker * im2colBandScratch(rows: rows)
+                        for index in stride(from: worker, to: bands, by: workers) { band(index, columns: columns, parallel: .serial) }
                     }
-                    continue
-                }
-                for firstRow in stride(from: 0, to: g.outHeight, by: rows) {
-                    let bandRows = min(rows, g.outHeight - firstRow)
-                    let columns = bandRows * g.outWidth
-                    let blocks = depth * columns >= 262_144 ? min(parallel.threads, channels) : 1
-                    parallel.forEach(blocks) { block in
-                        im2col(
-                            source: source, columns: scratch, firstRow: firstRow, rows: bandRows,
-                            channels: (channels * block / blocks)..<(channels * (block + 1) / blocks))
-                    }
-                    let band = outputOffset + firstRow * g.outWidth
-                    gemm(
-                        transposeA: false, transposeB: false, m: filters, n: columns, k: depth, alpha: 1,
-                        a: weights.baseAddress! + group * filters * depth, lda: depth,
-                        b: scratch, ldb: columns, beta: 0,
-                        c: output + band, ldc: outPixels, parallel: parallel)
-                    finish(
-                        output: output + band, residual: residual.map { $0 + band },
-                        bias: bias.map { $0.baseAddress! + group * filters },
-                        rows: filters, columns: columns, rowStride: outPixels, parallel: parallel)
+                } else {
+                    for index in 0..<bands { band(index, columns: scratch, parallel: parallel) }
                 }
             }
         }
+    }
+
+    /// One band of output rows of one image and group: im2col into `columns`, GEMM, epilogue.
+    func runIm2colBand(
+        source: UnsafePointer<Float>,  // source [C/groups, H, W]: one group of one image
+        output: UnsafeMutablePointer<Float>,  // output [M/groups, OH, OW]: the same group's planes
+        residual: UnsafePointer<Float>?,  // residual [M/groups, OH, OW] or nil
+        columns: UnsafeMutablePointer<Float>,  // columns [C/groups * kH * kW, rows * OW]
+        group: Int, firstRow: Int, rows: Int, parallel: ParallelContext
+    ) {
+        let g = geometry
+        let channels = g.groupInChannels, filters = g.groupOutChannels
+        let depth = channels * g.kernelHeight * g.kernelWidth
+        let count = rows * g.outWidth, outPixels = g.outHeight * g.outWidth
+        let blocks = depth * count >= 262_144 ? min(parallel.threads, channels) : 1
+        parallel.forEach(blocks) { block in
+            im2col(
+                source: source, columns: columns, firstRow: firstRow, rows: rows,
+                channels: (channels * block / blocks)..<(channels * (block + 1) / blocks))
+        }
+        let band = firstRow * g.outWidth
+        gemm(
+            transposeA: false, transposeB: false, m: filters, n: count, k: depth, alpha: 1,
+            a: weights.baseAddress! + group * filters * depth, lda: depth,
+            b: columns, ldb: count, beta: 0,
+            c: output + band, ldc: outPixels, parallel: parallel)
+        finish(
+            output: output + band, residual: residual.map { $0 + band },
+            bias: bias.map { $0.baseAddress! + group * filters },
+            rows: filters, columns: count, rowStride: outPixels, parallel: parallel)
     }
 
     /// Copies the receptive fields of output rows firstRow..<firstRow+rows into columns, zeros for padding.
