@@ -21,7 +21,7 @@ enum FoldPadIntoMaxPool {
             guard pool.opType == "MaxPool", pool.domain.isEmpty, pool.inputs.first == pad.outputs[0],
                   pool.outputs.dropFirst().allSatisfy({ $0.isEmpty }),
                   ["NOTSET", "VALID"].contains(autoPad(pool)), case .ints(let kernel)? = pool.attributes["kernel_shape"], kernel.count == 2,
-                  value == -.infinity || isNonNegative(input, in: graph, depth: 0) else { continue }
+                  value == -.infinity || isNonNegative(input, in: graph, producers: graph.producers(), depth: 0) else { continue }
             var poolPads = [0, 0, 0, 0]
             if autoPad(pool) == "NOTSET", let given = pool.attributes["pads"] {
                 guard case .ints(let values) = given, values.count == 4 else { continue }
@@ -70,10 +70,10 @@ enum FoldPadIntoMaxPool {
     }
 
     /// Whether `value` is ≥ 0 (or NaN) by construction: a ReLU-like result, or Concat / pooling of such.
-    static func isNonNegative(_ value: String, in graph: Graph, depth: Int) -> Bool {
-        guard depth < 16, let producer = graph.nodes.first(where: { $0.outputs.first == value }), producer.domain.isEmpty else {
-            return false
-        }
+    static func isNonNegative(_ value: String, in graph: Graph, producers: [String: Int], depth: Int) -> Bool {
+        guard depth < 16, let index = producers[value] else { return false }
+        let producer = graph.nodes[index]
+        guard producer.outputs.first == value, producer.domain.isEmpty else { return false }
         switch producer.fused.activation {
         case .relu?, .sigmoid?, .hardSigmoid?:
             return true  // applied after any fused residual
@@ -88,9 +88,9 @@ enum FoldPadIntoMaxPool {
         case "Relu", "Sigmoid", "Softmax", "Abs":
             return true
         case "Concat":
-            return producer.inputs.allSatisfy { isNonNegative($0, in: graph, depth: depth + 1) }
+            return producer.inputs.allSatisfy { isNonNegative($0, in: graph, producers: producers, depth: depth + 1) }
         case "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool", "Identity", "Dropout":
-            return producer.inputs.first.map { isNonNegative($0, in: graph, depth: depth + 1) } ?? false
+            return producer.inputs.first.map { isNonNegative($0, in: graph, producers: producers, depth: depth + 1) } ?? false
         default:
             return false
         }
