@@ -233,60 +233,72 @@ struct WinogradOutputTransform: ActivationVisitor {
     let width, height, tileColumns, firstTileRow, tileRows: Int
 
     func visit<F: VectorFunction>(_ function: F) {
-        let shift = Float4(repeating: bias)
-        // columnPass[l * 4 + a]: row a of column l after Aᵀ went down the columns, for four tiles.
+        // columnPass[l * 4 + a]: row a of column l after Aᵀ went down the columns, for four tiles;
+        // staging: one output row of four tiles, for the cut tiles at the right edge.
         withUnsafeTemporaryAllocation(of: Float4.self, capacity: 24) { columnPass in
-            let columnPass = columnPass.baseAddress!
-            for tileRow in 0..<tileRows {
-                let firstRow = (firstTileRow + tileRow) * Conv2D.winogradTile
-                let rows = min(Conv2D.winogradTile, height - firstRow)
-                var firstTile = 0
-                while firstTile < tileColumns {
-                    // Lanes past the row's last tile read the next row's tiles (or the slack) and are not stored.
-                    let m = products + tileRow * tileColumns + firstTile
-                    for l in 0..<6 {
-                        let column = Conv2D.winogradOutputRow(
-                            load4(m + l * positionStride), load4(m + (6 + l) * positionStride),
-                            load4(m + (12 + l) * positionStride), load4(m + (18 + l) * positionStride),
-                            load4(m + (24 + l) * positionStride), load4(m + (30 + l) * positionStride))
-                        columnPass[l * 4] = column.0
-                        columnPass[l * 4 + 1] = column.1
-                        columnPass[l * 4 + 2] = column.2
-                        columnPass[l * 4 + 3] = column.3
-                    }
-                    let firstColumn = firstTile * Conv2D.winogradTile
-                    let columns = min(16, width - firstColumn)
-                    for a in 0..<rows {
-                        let y = Conv2D.winogradOutputRow(
-                            columnPass[a], columnPass[4 + a], columnPass[8 + a], columnPass[12 + a],
-                            columnPass[16 + a], columnPass[20 + a])
-                        // Lane t of y.b is column b of tile t: transposed, vector t is tile t's four columns.
-                        var low = Float8(lowHalf: Float4(y.0[0], y.1[0], y.2[0], y.3[0]), highHalf: Float4(y.0[1], y.1[1], y.2[1], y.3[1]))
-                        var high = Float8(lowHalf: Float4(y.0[2], y.1[2], y.2[2], y.3[2]), highHalf: Float4(y.0[3], y.1[3], y.2[3], y.3[3]))
-                        let line = plane + (firstRow + a) * width + firstColumn
-                        let shift8 = Float8(lowHalf: shift, highHalf: shift)
-                        low += shift8
-                        high += shift8
-                        if columns == 16 {
-                            if let residual {
-                                let extra = residual + (firstRow + a) * width + firstColumn
-                                low += load8(extra)
-                                high += load8(extra + 8)
-                            }
-                            store8(function(low), line)
-                            store8(function(high), line + 8)
-                        } else {
-                            if let residual {
-                                let extra = residual + (firstRow + a) * width + firstColumn
-                                low += loadPartial(extra, min(8, columns))
-                                if columns > 8 { high += loadPartial(extra + 8, columns - 8) }
-                            }
-                            storePartial(function(low), line, min(8, columns))
-                            if columns > 8 { storePartial(function(high), line + 8, columns - 8) }
-                        }
-                    }
-                    firstTile += 4
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { staging in
+                transformTiles(function, columnPass: columnPass.baseAddress!, staging: staging.baseAddress!)
+            }
+        }
+    }
+
+    @inline(__always)
+    private func transformTiles<F: VectorFunction>(
+        _ function: F, columnPass: UnsafeMutablePointer<Float4>, staging: UnsafeMutablePointer<Float>
+    ) {
+        let shift = Float4(repeating: bias)
+        for tileRow in 0..<tileRows {
+            let firstRow = (firstTileRow + tileRow) * Conv2D.winogradTile
+            let rows = min(Conv2D.winogradTile, height - firstRow)
+            var firstTile = 0
+            while firstTile < tileColumns {
+                // Lanes past the row's last tile read the next row's tiles (or the slack) and are not stored.
+                let m = products + tileRow * tileColumns + firstTile
+                for l in 0..<6 {
+                    let column = Conv2D.winogradOutputRow(
+                        load4(m + l * positionStride), load4(m + (6 + l) * positionStride),
+                        load4(m + (12 + l) * positionStride), load4(m + (18 + l) * positionStride),
+                        load4(m + (24 + l) * positionStride), load4(m + (30 + l) * positionStride))
+                    columnPass[l * 4] = column.0
+                    columnPass[l * 4 + 1] = column.1
+                    columnPass[l * 4 + 2] = column.2
+                    columnPass[l * 4 + 3] = column.3
                 }
+                let firstColumn = firstTile * Conv2D.winogradTile
+                let columns = min(16, width - firstColumn)
+                for a in 0..<rows {
+                    let y = Conv2D.winogradOutputRow(
+                        columnPass[a], columnPass[4 + a], columnPass[8 + a], columnPass[12 + a],
+                        columnPass[16 + a], columnPass[20 + a])
+                    // Lane t of y.b is column b of tile t: transposed, vector t is tile t's four columns.
+                    var low = Float8(lowHalf: Float4(y.0[0], y.1[0], y.2[0], y.3[0]), highHalf: Float4(y.0[1], y.1[1], y.2[1], y.3[1]))
+                    var high = Float8(lowHalf: Float4(y.0[2], y.1[2], y.2[2], y.3[2]), highHalf: Float4(y.0[3], y.1[3], y.2[3], y.3[3]))
+                    let line = plane + (firstRow + a) * width + firstColumn
+                    let shift8 = Float8(lowHalf: shift, highHalf: shift)
+                    low += shift8
+                    high += shift8
+                    let extra = residual.map { $0 + (firstRow + a) * width + firstColumn }
+                    if columns == 16 {
+                        if let extra {
+                            low += load8(extra)
+                            high += load8(extra + 8)
+                        }
+                        store8(function(low), line)
+                        store8(function(high), line + 8)
+                    } else {
+                        // Whole-vector work on the staging row, then a plain copy of the columns
+                        // that exist (lane-by-lane vector access costs more than the transform).
+                        if let extra {
+                            staging.update(from: extra, count: columns)
+                            low += load8(staging)
+                            high += load8(staging + 8)
+                        }
+                        store8(function(low), staging)
+                        store8(function(high), staging + 8)
+                        line.update(from: staging, count: columns)
+                    }
+                }
+                firstTile += 4
             }
         }
     }

@@ -103,3 +103,27 @@ import Testing
         }
     }
 }
+
+@Suite struct VectorMinMaxTests {
+    // Lane pairs covering ordered values, ties of signed zeros and NaN on either side.
+    static let a: [Float] = [1, 3, .nan, 2, 0, -0.0, .nan, -.infinity]
+    static let b: [Float] = [2, 1, 5, .nan, -0.0, 0, .nan, -7]
+
+    @Test func vmax_isLessThanSelectWithNaNInFirstOperandPropagating() {
+        let result = vmax(Float8(Self.a), Float8(Self.b))
+        for lane in 0..<8 {
+            let (x, y) = (Self.a[lane], Self.b[lane])
+            let expected = x < y ? y : x
+            #expect(result[lane].bitPattern == expected.bitPattern, "lane \(lane): max(\(x), \(y)) gave \(result[lane])")
+        }
+    }
+
+    @Test func vmin_isLessThanSelectWithNaNInFirstOperandPropagating() {
+        let result = vmin(Float8(Self.a), Float8(Self.b))
+        for lane in 0..<8 {
+            let (x, y) = (Self.a[lane], Self.b[lane])
+            let expected = y < x ? y : x
+            #expect(result[lane].bitPattern == expected.bitPattern, "lane \(lane): min(\(x), \(y)) gave \(result[lane])")
+        }
+    }
+}
