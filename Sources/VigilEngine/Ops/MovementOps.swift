@@ -56,7 +56,7 @@ enum MovementOps {
         let size = first.dtype.byteSize
         let chunks = specs.map { $0.shape.dropFirst(axis).reduce(1, *) * size }
         let outChunk = chunks.reduce(0, +)
-        return .kernel(outputs: [ValueSpec(dtype: first.dtype, shape: outShape)]) { buffers in
+        var prepared = PreparedOp.kernel(outputs: [ValueSpec(dtype: first.dtype, shape: outShape)]) { buffers in
             let inputs = buffers.inputs.map { $0! }, output = buffers.outputs[0]
             return {
                 var position = 0
@@ -68,6 +68,8 @@ enum MovementOps {
                 }
             }
         }
+        if outer == 1 { prepared.inputOffsets = chunks.indices.map { chunks[..<$0].reduce(0, +) } }
+        return prepared
     }
 
     static func split(_ ctx: OpContext) throws -> PreparedOp {

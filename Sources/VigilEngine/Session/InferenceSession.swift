@@ -59,22 +59,33 @@ public final class InferenceSession: @unchecked Sendable {
         let steps = preparation.steps
         let aliasOf = preparation.aliasOf
 
-        // 3. Plan memory: runtime values (graph inputs, kernel outputs), aliases share their root.
-        func root(_ name: String) -> String { aliasOf[name] ?? name }
+        // 3. Plan memory: runtime values (graph inputs, kernel outputs); aliases share their root, and
+        //    the inputs of an elided Concat live in its output.
+        let inPlace = options.optimize
+            ? ConcatInPlace(steps: steps, aliasOf: aliasOf, graphOutputs: graph.outputs) : ConcatInPlace()
+        func root(_ name: String) -> String {
+            let root = aliasOf[name] ?? name
+            return inPlace.slices[root]?.owner ?? root
+        }
         var requestIndex: [String: Int] = [:]
         var requests: [MemoryPlan.Request] = []
         for info in inputInfos {
             requestIndex[info.name] = requests.count
             requests.append(.init(bytes: specs[info.name]!.byteCount, first: -1, last: -1))
         }
-        for (stepIndex, step) in steps.enumerated() {
+        for (stepIndex, step) in steps.enumerated() where !inPlace.elided.contains(stepIndex) {
             for name in step.node.inputs + [step.node.fused.residualInput].compactMap({ $0 }) where !name.isEmpty {
                 if let index = requestIndex[root(name)] { requests[index].last = max(requests[index].last, stepIndex) }
             }
             guard case .kernel(let outputs, _, _) = step.op.kind else { continue }
-            for (name, spec) in zip(step.node.outputs, outputs) where !name.isEmpty {
-                requestIndex[name] = requests.count
-                requests.append(.init(bytes: spec.byteCount, first: stepIndex, last: stepIndex))
+            for name in step.node.outputs.prefix(outputs.count) where !name.isEmpty {
+                let owner = root(name)
+                if let index = requestIndex[owner] {
+                    requests[index].last = max(requests[index].last, stepIndex)  // a later slice of an elided Concat
+                    continue
+                }
+                requestIndex[owner] = requests.count
+                requests.append(.init(bytes: specs[owner]!.byteCount, first: stepIndex, last: stepIndex))
             }
         }
         for output in graph.outputs {
@@ -93,12 +104,14 @@ public final class InferenceSession: @unchecked Sendable {
         // 4. Bind runners to pointers: runtime values in the arena, constants in their own store.
         let constants = ConstantStore()
         func pointer(_ name: String) -> UnsafeMutableRawPointer {
-            if let index = requestIndex[root(name)] { return arena + plan.offsets[index] }
+            let value = aliasOf[name] ?? name
+            if let slice = inPlace.slices[value] { return pointer(slice.owner) + slice.byteOffset }
+            if let index = requestIndex[value] { return arena + plan.offsets[index] }
             return constants.pointer(for: name, tensor: specs[name]!.constant!)
         }
         var runners: [OpRunner] = []
         var runnerNodes: [(name: String, op: String)] = []
-        for step in steps {
+        for (stepIndex, step) in steps.enumerated() where !inPlace.elided.contains(stepIndex) {
             guard case .kernel(_, _, let bind) = step.op.kind else { continue }
             let buffers = OpBuffers(
                 inputs: step.node.inputs.map { $0.isEmpty ? nil : UnsafeRawPointer(pointer($0)) },
@@ -119,7 +132,13 @@ public final class InferenceSession: @unchecked Sendable {
 
         self.inputs = inputInfos
         self.outputs = outputInfos
-        self.executedOps = preparation.histogram
+        var executedOps = preparation.histogram
+        for index in inPlace.elided {
+            let op = steps[index].node.qualifiedOp
+            executedOps[op, default: 0] -= 1
+            if executedOps[op] == 0 { executedOps[op] = nil }
+        }
+        self.executedOps = executedOps
         self.flops = preparation.flops
         self.arenaBytes = arenaBytes
         self.runners = runners

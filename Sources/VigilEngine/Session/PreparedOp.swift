@@ -35,6 +35,10 @@ public struct PreparedOp {
     public let kind: Kind
     /// Floating-point operations per run (2 x multiply-accumulates of Conv/Gemm/MatMul), for `vigil inspect`.
     public var flops: Int = 0
+    /// Set when output 0 is just the inputs laid end to end, input k at byte offset `inputOffsets[k]`
+    /// (a Concat whose leading dimensions are 1): the planner may then have the producers write
+    /// there directly and drop the op (see `ConcatInPlace`).
+    public var inputOffsets: [Int]?
 
     /// The same op with its FLOP count recorded.
     public func counting(flops: Int) -> PreparedOp {
