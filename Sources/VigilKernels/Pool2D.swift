@@ -6,6 +6,9 @@
 /// Row by row: the window's input rows are first reduced column-wise into one row (unit-stride
 /// vectors, every input cell read once per output row), then each output takes the max of its
 /// window's columns in that row. Gathering strided columns per tap instead costs several times more.
+/// The reduced row sits between -infinity margins as wide as the padding and whatever ceil_mode
+/// reaches past it, so every window reads it without bounds checks; rows and outputs that do not
+/// fill whole vectors end with one vector overlapping the previous one.
 public func maxPool2D(
     input: UnsafePointer<Float>,  // input [N, C, H, W]
     output: UnsafeMutablePointer<Float>,  // output [N, C, OH, OW]
@@ -16,12 +19,13 @@ public func maxPool2D(
     if planes == 0 || g.outHeight == 0 || g.outWidth == 0 { return }
     let width = g.inWidth, inPixels = g.inHeight * g.inWidth
     let reduction = MaxReduction()
-    // Output columns whose windows lie wholly inside the row, rounded down to whole vectors.
-    let interiorLow = g.interiorColumns.lowerBound, interiorHigh = g.interiorColumns.upperBound
-    let vectorEnd = interiorLow + (interiorHigh - interiorLow) / 8 * 8
+    let rowStride = maxPoolRowStride(g)
     let blocks = min(parallel.threads, planes)
     parallel.forEach(blocks) { block in
-        let rowMax = scratch + block &* width
+        // reduced[x] for input column x - padLeft; the margins stay -infinity.
+        let reduced = scratch + block &* rowStride
+        reduced.update(repeating: reduction.identity, count: rowStride)
+        let rowMax = reduced + g.padLeft
         for plane in (planes * block / blocks)..<(planes * (block + 1) / blocks) {
             let source = input + plane &* inPixels
             for row in 0..<g.outHeight {
@@ -34,62 +38,65 @@ public func maxPool2D(
                 // The window's rows, reduced column by column.
                 let first = source + (top &+ firstTap &* g.dilationHeight) &* width
                 let rowStep = g.dilationHeight &* width, taps = endTap &- firstTap
-                var column = 0
-                while column &+ 8 <= width {
-                    var value = load8(first + column)
-                    var tap = 1
-                    while tap < taps {
-                        let next: Float8 = load8(first + (tap &* rowStep &+ column))
-                        value = reduction.combine(value, next)
-                        tap &+= 1
+                if width >= 8 {
+                    var column = 0
+                    while true {
+                        var value = load8(first + column)
+                        var tap = 1
+                        while tap < taps {
+                            value = reduction.combine(value, load8(first + (tap &* rowStep &+ column)))
+                            tap &+= 1
+                        }
+                        store8(value, rowMax + column)
+                        if column == width &- 8 { break }
+                        column = min(column &+ 8, width &- 8)
                     }
-                    store8(value, rowMax + column)
-                    column &+= 8
+                } else {
+                    for column in 0..<width {
+                        var value = first[column]
+                        for tap in 1..<taps { value = reduction.combine(value, first[tap &* rowStep &+ column]) }
+                        rowMax[column] = value
+                    }
                 }
-                while column < width {
-                    var value = first[column]
-                    var tap = 1
-                    while tap < taps {
-                        value = reduction.combine(value, first[tap &* rowStep &+ column])
-                        tap &+= 1
+                // Each output's window across the reduced row, margins included.
+                if g.outWidth >= 8 {
+                    var outColumn = 0
+                    while true {
+                        let left = reduced + outColumn &* g.strideWidth
+                        var value = loadStrided8(left, stride: g.strideWidth)
+                        var kw = 1
+                        while kw < g.kernelWidth {
+                            value = reduction.combine(value, loadStrided8(left + kw &* g.dilationWidth, stride: g.strideWidth))
+                            kw &+= 1
+                        }
+                        store8(value, line + outColumn)
+                        if outColumn == g.outWidth &- 8 { break }
+                        outColumn = min(outColumn &+ 8, g.outWidth &- 8)
                     }
-                    rowMax[column] = value
-                    column &+= 1
-                }
-                // Each output's window across the reduced row: eight at a time where the windows lie
-                // inside the row, tap by tap with checks at the edges.
-                var outColumn = interiorLow
-                while outColumn < vectorEnd {
-                    let left = rowMax + (outColumn &* g.strideWidth &- g.padLeft)
-                    var value = loadStrided8(left, stride: g.strideWidth)
-                    var kw = 1
-                    while kw < g.kernelWidth {
-                        value = reduction.combine(value, loadStrided8(left + kw &* g.dilationWidth, stride: g.strideWidth))
-                        kw &+= 1
+                } else {
+                    for outColumn in 0..<g.outWidth {
+                        let left = reduced + outColumn &* g.strideWidth
+                        var value = left[0]
+                        for kw in 1..<g.kernelWidth { value = reduction.combine(value, left[kw &* g.dilationWidth]) }
+                        line[outColumn] = value
                     }
-                    store8(value, line + outColumn)
-                    outColumn &+= 8
-                }
-                var edge = 0
-                while edge < g.outWidth {
-                    if edge == interiorLow && vectorEnd > interiorLow { edge = vectorEnd; continue }
-                    let left = edge &* g.strideWidth &- g.padLeft
-                    var value = reduction.identity
-                    for kw in 0..<g.kernelWidth {
-                        let x = left &+ kw &* g.dilationWidth
-                        if x >= 0 && x < width { value = reduction.combine(value, rowMax[x]) }
-                    }
-                    line[edge] = value
-                    edge &+= 1
                 }
             }
         }
     }
 }
 
-/// Floats of scratch `maxPool2D` needs: one input row per worker.
+/// Floats of one worker's reduced row in `maxPool2D`: the left padding, the input row and the rest
+/// of the last window (right padding or ceil_mode), rounded up to whole vectors. (`loadStrided8`
+/// reads no further than its last lane.)
+func maxPoolRowStride(_ g: PoolGeometry) -> Int {
+    let reach = (g.outWidth - 1) * g.strideWidth + (g.kernelWidth - 1) * g.dilationWidth + 1
+    return (max(reach, g.padLeft + g.inWidth) + 7) / 8 * 8
+}
+
+/// Floats of scratch `maxPool2D` needs: one reduced row per worker.
 public func maxPool2DScratchCount(_ geometry: PoolGeometry, parallel: ParallelContext) -> Int {
-    max(1, min(parallel.threads, max(1, geometry.batch * geometry.channels))) * geometry.inWidth
+    max(1, min(parallel.threads, max(1, geometry.batch * geometry.channels))) * maxPoolRowStride(geometry)
 }
 
 /// Average pooling over windows of [N, C, H, W] (ONNX AveragePool).

@@ -56,7 +56,7 @@ struct PoolCase: Sendable, CustomStringConvertible {
             (3, 2, 2, (1, 2, 0, 1)), (5, 3, 1, (2, 2, 2, 2)), (3, 3, 1, (1, 0, 2, 1)),
         ]
         for shape in shapes {
-            for (h, w) in [(9, 27), (13, 6)] {
+            for (h, w) in [(9, 27), (13, 6), (7, 17)] {
                 for ceil in [false, true] {
                     let oh = outSize(h, shape.k, shape.s, shape.d, shape.pads.0, shape.pads.2, ceil: ceil)
                     let ow = outSize(w, shape.k, shape.s, shape.d, shape.pads.1, shape.pads.3, ceil: ceil)
