@@ -233,18 +233,15 @@ struct WinogradOutputTransform: ActivationVisitor {
     let width, height, tileColumns, firstTileRow, tileRows: Int
 
     func visit<F: VectorFunction>(_ function: F) {
-        // columnPass[l * 4 + a]: row a of column l after Aᵀ went down the columns, for four tiles;
-        // staging: one output row of four tiles, for the cut tiles at the right edge.
+        // columnPass[l * 4 + a]: row a of column l after Aᵀ went down the columns, for four tiles.
         withUnsafeTemporaryAllocation(of: Float4.self, capacity: 24) { columnPass in
-            withUnsafeTemporaryAllocation(of: Float.self, capacity: 16) { staging in
-                transformTiles(function, columnPass: columnPass.baseAddress!, staging: staging.baseAddress!)
-            }
+            transformTiles(function, columnPass: columnPass.baseAddress!)
         }
     }
 
     @inline(__always)
     private func transformTiles<F: VectorFunction>(
-        _ function: F, columnPass: UnsafeMutablePointer<Float4>, staging: UnsafeMutablePointer<Float>
+        _ function: F, columnPass: UnsafeMutablePointer<Float4>
     ) {
         let shift = Float4(repeating: bias)
         for tileRow in 0..<tileRows {
@@ -277,25 +274,30 @@ struct WinogradOutputTransform: ActivationVisitor {
                     let shift8 = Float8(lowHalf: shift, highHalf: shift)
                     low += shift8
                     high += shift8
-                    let extra = residual.map { $0 + (firstRow + a) * width + firstColumn }
                     if columns == 16 {
-                        if let extra {
+                        if let residual {
+                            let extra = residual + (firstRow + a) * width + firstColumn
                             low += load8(extra)
                             high += load8(extra + 8)
                         }
                         store8(function(low), line)
                         store8(function(high), line + 8)
                     } else {
-                        // Whole-vector work on the staging row, then a plain copy of the columns
-                        // that exist (lane-by-lane vector access costs more than the transform).
-                        if let extra {
-                            staging.update(from: extra, count: columns)
-                            low += load8(staging)
-                            high += load8(staging + 8)
+                        if let residual {
+                            let extra = residual + (firstRow + a) * width + firstColumn
+                            if columns >= 8 {
+                                low += load8(extra)
+                                if columns > 8 { high += loadPartial(extra + 8, columns - 8) }
+                            } else {
+                                low += loadPartial(extra, columns)
+                            }
                         }
-                        store8(function(low), staging)
-                        store8(function(high), staging + 8)
-                        line.update(from: staging, count: columns)
+                        if columns >= 8 {
+                            store8(function(low), line)
+                            if columns > 8 { storePartial(function(high), line + 8, columns - 8) }
+                        } else {
+                            storePartial(function(low), line, columns)
+                        }
                     }
                 }
                 firstTile += 4

@@ -38,18 +38,42 @@ func load4(_ pointer: UnsafePointer<Float>) -> Float4 {
     UnsafeRawPointer(pointer).loadUnaligned(as: Float4.self)
 }
 
-/// Loads lanes 0..<count (count < 8); the others are `fill`.
 @inline(__always)
-func loadPartial(_ pointer: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> Float8 {
-    var value = Float8(repeating: fill)
-    for lane in 0..<count { value[lane] = pointer[lane] }
-    return value
+func store4(_ value: Float4, _ pointer: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Float4.self)
 }
 
-/// Stores lanes 0..<count (count < 8).
+/// Loads lanes 0..<count (count < 8); the others are `fill`.
+///
+/// A half-vector move and at most three scalars, each lane index a constant: a loop over
+/// `value[lane]` compiles to a branch and an insert per lane (or a memcpy call), which made the
+/// tails cost more than the vectors they finish.
+@inline(__always)
+func loadPartial(_ pointer: UnsafePointer<Float>, _ count: Int, fill: Float = 0) -> Float8 {
+    var quad = Float4(repeating: fill)
+    let whole = count >= 4
+    let at = whole ? 4 : 0
+    let rest = count - at
+    if rest > 0 { quad[0] = pointer[at] }
+    if rest > 1 { quad[1] = pointer[at + 1] }
+    if rest > 2 { quad[2] = pointer[at + 2] }
+    return whole ? Float8(lowHalf: load4(pointer), highHalf: quad) : Float8(lowHalf: quad, highHalf: Float4(repeating: fill))
+}
+
+/// Stores lanes 0..<count (count < 8), the same way `loadPartial` loads them.
 @inline(__always)
 func storePartial(_ value: Float8, _ pointer: UnsafeMutablePointer<Float>, _ count: Int) {
-    for lane in 0..<count { pointer[lane] = value[lane] }
+    var quad = value.lowHalf
+    var at = 0
+    if count >= 4 {
+        store4(quad, pointer)
+        quad = value.highHalf
+        at = 4
+    }
+    let rest = count - at
+    if rest > 0 { pointer[at] = quad[0] }
+    if rest > 1 { pointer[at + 1] = quad[1] }
+    if rest > 2 { pointer[at + 2] = quad[2] }
 }
 
 /// Loads eight floats `stride` apart: contiguous for 1, deinterleaved for 2, gathered otherwise.

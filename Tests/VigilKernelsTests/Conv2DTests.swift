@@ -89,7 +89,7 @@ import Testing
     /// batch 2, several bands of tile rows, epilogues (checked with `expectWinogradClose`).
     static let winogradCases: [ConvCase] = {
         var cases: [ConvCase] = []
-        for (h, w) in [(16, 16), (17, 19), (22, 15), (30, 41)] {
+        for (h, w) in [(16, 16), (17, 19), (22, 15), (30, 41), (40, 7)] {
             for pads in [(0, 0, 0, 0), (1, 1, 1, 1), (2, 0, 1, 2), (0, 2, 2, 1)] {
                 cases.append(ConvCase(geometry: convGeometry(c: 5, h: h, w: w, m: 7, kh: 3, kw: 3, pads: pads)))
             }

@@ -104,7 +104,7 @@ import Testing
     }
 }
 
-@Suite struct VectorMinMaxTests {
+@Suite struct VectorMathTests {
     // Lane pairs covering ordered values, ties of signed zeros and NaN on either side.
     static let a: [Float] = [1, 3, .nan, 2, 0, -0.0, .nan, -.infinity]
     static let b: [Float] = [2, 1, 5, .nan, -0.0, 0, .nan, -7]
@@ -125,5 +125,16 @@ import Testing
             let expected = y < x ? y : x
             #expect(result[lane].bitPattern == expected.bitPattern, "lane \(lane): min(\(x), \(y)) gave \(result[lane])")
         }
+    }
+
+    @Test(arguments: 0..<8)
+    func partialLoadAndStore_touchOnlyTheirLanes(_ count: Int) {
+        let source: [Float] = (1...8).map { Float($0) }
+        let loaded = source.withUnsafeBufferPointer { loadPartial($0.baseAddress!, count, fill: -1) }
+        #expect((0..<8).map { loaded[$0] } == (0..<8).map { $0 < count ? source[$0] : -1 })
+        var target = [Float](repeating: .nan, count: 9)
+        target.withUnsafeMutableBufferPointer { storePartial(Float8(source), $0.baseAddress!, count) }
+        #expect(target.prefix(count).elementsEqual(source.prefix(count)))
+        #expect(target.dropFirst(count).allSatisfy { $0.isNaN }, "lanes past \(count) were written: \(target)")
     }
 }
