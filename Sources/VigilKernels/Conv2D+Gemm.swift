@@ -145,7 +145,19 @@ extension Conv2D {
                             if g.strideWidth == 1 {
                                 (target + low).update(from: line + low, count: high - low)
                             } else {
-                                for column in low..<high { target[column] = line[column * g.strideWidth] }
+                                // Stride 2 (a network's first layers) deinterleaves eight at a time;
+                                // `loadStrided8` reads no further than its last lane.
+                                var column = low
+                                if g.strideWidth == 2 {
+                                    while column + 8 <= high {
+                                        store8(loadStrided8(line + column * 2, stride: 2), target + column)
+                                        column += 8
+                                    }
+                                }
+                                while column < high {
+                                    target[column] = line[column * g.strideWidth]
+                                    column += 1
+                                }
                             }
                             if high < width { (target + high).update(repeating: 0, count: width - high) }
                         }

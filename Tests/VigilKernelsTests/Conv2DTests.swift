@@ -46,6 +46,9 @@ import Testing
         ConvCase(geometry: convGeometry(c: 4, h: 9, w: 9, m: 6, kh: 1, kw: 1, stride: 2, pads: (1, 0, 0, 1))),
         ConvCase(geometry: convGeometry(c: 2, h: 40, w: 37, m: 3, kh: 3, kw: 3, pads: (1, 1, 1, 1))),
         ConvCase(geometry: convGeometry(n: 2, c: 4, h: 33, w: 35, m: 4, kh: 3, kw: 3, stride: 1, pads: (0, 2, 2, 0), groups: 2)),
+        // A first layer: stride 2 over RGB, rows of 20 and 21 outputs (vectors and a tail).
+        ConvCase(geometry: convGeometry(c: 3, h: 41, w: 41, m: 8, kh: 3, kw: 3, stride: 2)),
+        ConvCase(geometry: convGeometry(c: 3, h: 42, w: 41, m: 8, kh: 3, kw: 3, stride: 2, pads: (1, 1, 1, 1)), activation: .relu),
     ]
 
     /// Every activation with bias and residual on each algorithm.
