@@ -17,13 +17,18 @@ public final class ModelRegistry: Sendable {
         public let loadedAt: Date
         let fingerprint: String
         private let predictors: Mutex<[Predictor]>
+        /// Where extra predictors come from when more callers than workers run at once.
+        private let template: Predictor
 
         init(name: String, bundle: ModelBundle, workers: Int, threads: Int, fingerprint: String) throws {
             self.name = name
             self.bundle = bundle
             self.fingerprint = fingerprint
             loadedAt = Date()
-            predictors = Mutex(try (0..<max(1, workers)).map { _ in try Predictor(bundle: bundle, threads: threads) })
+            // One prepared model, one session per worker: the workers share the packed weights.
+            let first = try Predictor(bundle: bundle, threads: threads)
+            predictors = Mutex([first] + (1..<max(1, workers)).map { _ in first.sibling() })
+            template = first
         }
 
         /// Scores a decoded image with a predictor of its own (callers bound concurrency: the worker pool).
@@ -34,7 +39,7 @@ public final class ModelRegistry: Sendable {
         /// Runs `body` with a predictor of its own (the worker pool bounds how many are out at once).
         func withPredictor<T>(_ body: (Predictor) throws -> T) throws -> T {
             let spare = predictors.withLock { $0.popLast() }
-            let predictor = try spare ?? Predictor(bundle: bundle, threads: 1)
+            let predictor = spare ?? template.sibling()
             defer { predictors.withLock { $0.append(predictor) } }
             return try body(predictor)
         }

@@ -17,14 +17,26 @@ public final class Predictor: @unchecked Sendable {
     /// Output -> predictions; the size is the upright image's (nil for a ready-made tensor).
     private let decode: (UnsafeBufferPointer<Float>, _ imageSize: (width: Int, height: Int)?) -> [Prediction]
 
-    public init(bundle: ModelBundle, threads: Int = SessionOptions.defaultThreads) throws {
-        self.bundle = bundle
+    public convenience init(bundle: ModelBundle, threads: Int = SessionOptions.defaultThreads) throws {
+        let model: PreparedModel
         do {
-            session = try InferenceSession(graph: bundle.graph, options: SessionOptions(
+            model = try PreparedModel(graph: bundle.graph, options: SessionOptions(
                 threads: threads, inputShapes: [bundle.inputName: bundle.contract.inputShape]))
         } catch {
             throw VisionError(.model, bundle.modelFile.path, "\(error)")
         }
+        self.init(bundle: bundle, model: model)
+    }
+
+    /// Another predictor of the same model for another concurrent caller: a session of its own,
+    /// the same prepared model (packed weights are shared, not copied).
+    public func sibling() -> Predictor {
+        Predictor(bundle: bundle, model: session.model)
+    }
+
+    private init(bundle: ModelBundle, model: PreparedModel) {
+        self.bundle = bundle
+        session = InferenceSession(model: model)
         preprocessor = Preprocessor(contract: bundle.contract)
         outputIndex = session.outputs.firstIndex { $0.name == bundle.outputName } ?? 0
         outputShape = session.outputs[outputIndex].shape
