@@ -190,23 +190,50 @@ extension Conv2D {
                 store8(4 * r1 - 5 * r3 + r5, columnPass + 5 * rowStride + x)
                 x += 8
             }
-            // Bᵀ applied along each row, one tile (six columns, four apart) at a time.
+            // Bᵀ applied along each row: four tiles side by side (one vector lane each, from a
+            // transpose of the five four-column blocks they span), then any last tiles one by one.
             for j in 0..<Conv2D.winogradPatch {
                 let line = columnPass + j * rowStride
-                var out = transformed + j * Conv2D.winogradPatch * positionStride + tileRow * tileColumns
-                for tile in 0..<tileColumns {
+                let out = transformed + j * Conv2D.winogradPatch * positionStride + tileRow * tileColumns
+                var tile = 0
+                while tile + 4 <= tileColumns {
+                    // Block i is columns 4(tile + i) ..< +4; the fifth ends within the padded row.
                     let d = line + tile * Conv2D.winogradTile
-                    let d0 = d[0], d1 = d[1], d2 = d[2], d3 = d[3], d4 = d[4], d5 = d[5]
-                    out[0] = 4 * d0 - 5 * d2 + d4
-                    out[positionStride] = d3 + d4 - 4 * (d1 + d2)
-                    out[2 * positionStride] = 4 * (d1 - d2) + d4 - d3
-                    out[3 * positionStride] = 2 * (d3 - d1) + d4 - d2
-                    out[4 * positionStride] = 2 * (d1 - d3) + d4 - d2
-                    out[5 * positionStride] = 4 * d1 - 5 * d3 + d5
-                    out += 1
+                    let r0 = load4(d), r1 = load4(d + 4), r2 = load4(d + 8), r3 = load4(d + 12), r4 = load4(d + 16)
+                    let d0 = Float4(r0[0], r1[0], r2[0], r3[0]), d1 = Float4(r0[1], r1[1], r2[1], r3[1])
+                    let d2 = Float4(r0[2], r1[2], r2[2], r3[2]), d3 = Float4(r0[3], r1[3], r2[3], r3[3])
+                    let d4 = Float4(r1[0], r2[0], r3[0], r4[0]), d5 = Float4(r1[1], r2[1], r3[1], r4[1])
+                    let v = Conv2D.winogradInputRow(d0, d1, d2, d3, d4, d5)
+                    store4(v.0, out + tile)
+                    store4(v.1, out + positionStride + tile)
+                    store4(v.2, out + 2 * positionStride + tile)
+                    store4(v.3, out + 3 * positionStride + tile)
+                    store4(v.4, out + 4 * positionStride + tile)
+                    store4(v.5, out + 5 * positionStride + tile)
+                    tile += 4
+                }
+                while tile < tileColumns {
+                    let d = line + tile * Conv2D.winogradTile
+                    let v = Conv2D.winogradInputRow(d[0], d[1], d[2], d[3], d[4], d[5])
+                    out[tile] = v.0
+                    out[positionStride + tile] = v.1
+                    out[2 * positionStride + tile] = v.2
+                    out[3 * positionStride + tile] = v.3
+                    out[4 * positionStride + tile] = v.4
+                    out[5 * positionStride + tile] = v.5
+                    tile += 1
                 }
             }
         }
+    }
+
+    /// Bᵀ applied along one row (or column) of six values: its six outputs (scalars or lanes).
+    @inline(__always)
+    static func winogradInputRow<V: WinogradLane>(
+        _ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V
+    ) -> (V, V, V, V, V, V) {
+        (4 * d0 - 5 * d2 + d4, d3 + d4 - 4 * (d1 + d2), 4 * (d1 - d2) + d4 - d3,
+         2 * (d3 - d1) + d4 - d2, 2 * (d1 - d3) + d4 - d2, 4 * d1 - 5 * d3 + d5)
     }
 
     /// Aᵀ applied along one row (or column) of six vectors: its four outputs.
@@ -305,3 +332,13 @@ struct WinogradOutputTransform: ActivationVisitor {
         }
     }
 }
+
+/// What `winogradInputRow` computes on: a Float, or four of them (one per tile).
+protocol WinogradLane {
+    static func + (a: Self, b: Self) -> Self
+    static func - (a: Self, b: Self) -> Self
+    static func * (a: Float, b: Self) -> Self
+}
+
+extension Float: WinogradLane {}
+extension SIMD4<Float>: WinogradLane {}
