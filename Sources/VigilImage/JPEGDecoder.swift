@@ -37,10 +37,13 @@ enum JPEGDecoder {
         default: mode = .rgb; pixelFormat = TJPF_RGB
         }
         let samples = mode == .gray ? 1 : mode == .cmyk ? 4 : 3
-        var decoded = [UInt8](repeating: 0, count: count * samples)
-        let status = decoded.withUnsafeMutableBufferPointer { out in
-            tjDecompress2(handle, source, size, out.baseAddress, width, 0, height,
-                          Int32(pixelFormat.rawValue), TJFLAG_LIMITSCANS)
+        // Not zero-filled first (a megabyte of memset per VGA frame): libjpeg writes every
+        // scanline unless it fails, and a failure below throws the buffer away.
+        var status: Int32 = 0
+        let decoded = [UInt8](unsafeUninitializedCapacity: count * samples) { out, initialized in
+            status = tjDecompress2(handle, source, size, out.baseAddress, width, 0, height,
+                                   Int32(pixelFormat.rawValue), TJFLAG_LIMITSCANS)
+            initialized = count * samples
         }
         if status != 0 {
             // libjpeg warnings (e.g. "Corrupt JPEG data: 3 extraneous bytes") leave a complete
