@@ -14,7 +14,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${VIGIL_SHARED:-$root/../shared}"
 model="${1:-$shared/models/customvision/cv-onnx-cat-or-dog}"
 venv="${BENCH_VENV:-/tmp/vigil-bench-venv}"
-requests="${REQUESTS:-400}"
+requests="${REQUESTS:-1000}"
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -1,5 +1,6 @@
 /// The load-time rewrites that make a graph cheaper to run without changing its results beyond
-/// float rounding: drop identities, fold BatchNormalization into the Conv before it, fold a
+/// float rounding: drop identities, fold BatchNormalization into the Conv before it (or after
+/// it, when that Conv pads nothing), fold a
 /// following activation into its producer, fold a residual Add into the Conv that feeds it, and
 /// fold a zero Pad of non-negative values into the MaxPool after it.
 ///
@@ -8,6 +9,7 @@ enum GraphOptimizer {
     static func run(_ graph: inout Graph, specs: [String: ValueSpec]) {
         EliminateIdentities.run(&graph)
         FoldBatchNorm.run(&graph, specs: specs)
+        FoldBatchNormIntoConv.run(&graph, specs: specs)
         FoldConvAffine.run(&graph, specs: specs)
         FuseActivations.run(&graph, specs: specs)
         FuseResidualAdd.run(&graph, specs: specs)
@@ -59,20 +61,9 @@ enum FoldBatchNorm {
                   let weights = specs[conv.inputs[1]]?.constant, weights.dtype == .float32,
                   let bnIndex = GraphOptimizer.singleUse(conv.outputs[0], in: graph, consumers: graph.consumers()) else { continue }
             let bn = graph.nodes[bnIndex]
-            guard bn.opType == "BatchNormalization", bn.domain.isEmpty, bn.inputs.first == conv.outputs[0],
-                  bn.outputs.dropFirst().allSatisfy({ $0.isEmpty }), bn.inputs.count >= 5 else { continue }
-            let params = bn.inputs[1...4].map { specs[$0]?.constant?.floats }
-            guard params.allSatisfy({ $0 != nil }) else { continue }
-            let (gamma, beta, mean, variance) = (params[0]!, params[1]!, params[2]!, params[3]!)
-            if bn.opset >= 14, case .int(let training)? = bn.attributes["training_mode"], training != 0 { continue }
-            let epsilon: Double
-            switch bn.attributes["epsilon"] {
-            case .float(let e)?: epsilon = Double(e)
-            case nil: epsilon = 1e-5
-            default: continue
-            }
+            guard bn.inputs.first == conv.outputs[0], let affine = InferenceBatchNorm(bn, specs: specs) else { continue }
             let m = weights.shape[0]
-            guard [gamma.count, beta.count, mean.count, variance.count].allSatisfy({ $0 == m }) else { continue }
+            guard affine.channels == m else { continue }
             let oldBias: [Float] = conv.inputs.count > 2 && !conv.inputs[2].isEmpty
                 ? (specs[conv.inputs[2]]?.constant?.floats ?? []) : Array(repeating: 0, count: m)
             guard oldBias.count == m else { continue }
@@ -80,9 +71,9 @@ enum FoldBatchNorm {
             var w = weights.floats
             var b = [Float](repeating: 0, count: m)
             for c in 0..<m {
-                let s = Double(gamma[c]) / (Double(variance[c]) + epsilon).squareRoot()
+                let s = affine.scale[c]
                 for j in 0..<perChannel { w[c * perChannel + j] = Float(Double(w[c * perChannel + j]) * s) }
-                b[c] = Float((Double(oldBias[c]) - Double(mean[c])) * s + Double(beta[c]))
+                b[c] = Float((Double(oldBias[c]) - affine.mean[c]) * s + affine.beta[c])
             }
             let wName = "\(conv.name)/folded_weights", bName = "\(conv.name)/folded_bias"
             graph.initializers[wName] = Tensor(shape: weights.shape, floats: w)
