@@ -42,10 +42,16 @@ public func maxPool2D(
                     var column = 0
                     while true {
                         var value = load8(first + column)
-                        var tap = 1
-                        while tap < taps {
-                            value = reduction.combine(value, load8(first + (tap &* rowStep &+ column)))
-                            tap &+= 1
+                        if taps == 3 {
+                            // The common 3-row window, unrolled.
+                            value = reduction.combine(value, load8(first + (rowStep &+ column)))
+                            value = reduction.combine(value, load8(first + (2 &* rowStep &+ column)))
+                        } else {
+                            var tap = 1
+                            while tap < taps {
+                                value = reduction.combine(value, load8(first + (tap &* rowStep &+ column)))
+                                tap &+= 1
+                            }
                         }
                         store8(value, rowMax + column)
                         if column == width &- 8 { break }
@@ -60,14 +66,26 @@ public func maxPool2D(
                 }
                 // Each output's window across the reduced row, margins included.
                 if g.outWidth >= 8 {
+                    let threeByTwo = g.kernelWidth == 3 && g.strideWidth == 2 && g.dilationWidth == 1
                     var outColumn = 0
                     while true {
                         let left = reduced + outColumn &* g.strideWidth
-                        var value = loadStrided8(left, stride: g.strideWidth)
-                        var kw = 1
-                        while kw < g.kernelWidth {
-                            value = reduction.combine(value, loadStrided8(left + kw &* g.dilationWidth, stride: g.strideWidth))
-                            kw &+= 1
+                        var value: Float8
+                        if threeByTwo {
+                            // 3 wide, stride 2: taps 0 and 1 are the even and odd lanes of the same
+                            // sixteen columns; tap 2 is the even lanes two further on.
+                            let low = load8(left), high = load8(left + 8)
+                            value = reduction.combine(
+                                Float8(lowHalf: low.evenHalf, highHalf: high.evenHalf),
+                                Float8(lowHalf: low.oddHalf, highHalf: high.oddHalf))
+                            value = reduction.combine(value, loadStrided8(left + 2, stride: 2))
+                        } else {
+                            value = loadStrided8(left, stride: g.strideWidth)
+                            var kw = 1
+                            while kw < g.kernelWidth {
+                                value = reduction.combine(value, loadStrided8(left + kw &* g.dilationWidth, stride: g.strideWidth))
+                                kw &+= 1
+                            }
                         }
                         store8(value, line + outColumn)
                         if outColumn == g.outWidth &- 8 { break }
