@@ -4,17 +4,28 @@
 #
 #   Benchmarks/serve-load.sh [MODEL_DIR]     default: ../shared/models/customvision/cv-onnx-cat-or-dog
 #
-# One 640x480 JPEG (made from a fruit photo) is posted raw by ../shared/tools/bench_http.py at 1, 8
-# and 64 concurrent keep-alive clients; prints requests/s and p50/p99 latency of each server and
-# the throughput ratio vigil / Python (its fast mode: Pillow + ONNX Runtime), then a short run
-# against its seed mode (the seed service's own per-request costs). Python deps go into a
-# throwaway venv (BENCH_VENV).
+# One 640x480 JPEG (made from a fruit photo) is posted raw at 1, 8 and 64 concurrent keep-alive
+# clients; prints requests/s and p50/p99 latency of each server and the throughput ratio
+# vigil / Python (its fast mode: Pillow + ONNX Runtime), then a short run against its seed mode
+# (the seed service's own per-request costs). Python deps go into a throwaway venv (BENCH_VENV).
+#
+# The client is ../shared/tools/bench_http.py (REQUESTS per run, default 1000), or with CLIENT=wrk
+# the C load generator wrk (DURATION seconds per run, default 15; Benchmarks/wrk-post.lua). Both
+# servers share the machine with the client: the Python client takes about 0.1 of a core at
+# Vigil's rate, wrk almost nothing.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${VIGIL_SHARED:-$root/../shared}"
 model="${1:-$shared/models/customvision/cv-onnx-cat-or-dog}"
 venv="${BENCH_VENV:-/tmp/vigil-bench-venv}"
 requests="${REQUESTS:-1000}"
+client="${CLIENT:-python}"
+duration="${DURATION:-15}"
+case "$client" in
+    python) ;;
+    wrk) "$root/scripts/install-deps.sh" bench ;;
+    *) echo "CLIENT must be python or wrk, not '$client'" >&2; exit 2 ;;
+esac
 work="$(mktemp -d)"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 
@@ -39,7 +50,15 @@ for port in "$vigil_port" "$python_port"; do
     for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/" >/dev/null && break; sleep 0.5; done
 done
 
-bench() { "$venv/bin/python" "$shared/tools/bench_http.py" "$1" "$image" -n "$2" -c "$3" -w 10 --json; }
+bench() {
+    if [ "$client" = wrk ]; then
+        WRK_BODY="$image" wrk -t1 -c"$3" -d2s -s "$root/Benchmarks/wrk-post.lua" "$1" >/dev/null  # warm-up
+        WRK_BODY="$image" wrk -t1 -c"$3" -d"${duration}s" --timeout 30s -s "$root/Benchmarks/wrk-post.lua" "$1" | tail -n 1
+    else
+        "$venv/bin/python" "$shared/tools/bench_http.py" "$1" "$image" -n "$2" -c "$3" -w 10 --json
+    fi
+}
+echo "client: $client"
 printf "%-8s %8s %10s %9s %9s %8s\n" server clients "req/s" "p50 ms" "p99 ms" "ratio"
 for clients in 1 8 64; do
     v=$(bench "http://127.0.0.1:$vigil_port/image" "$requests" "$clients")

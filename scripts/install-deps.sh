@@ -18,11 +18,14 @@ test=(debootstrap systemd chromium fonts-dejavu-core python3 python3-venv python
 # scripts/make-dist.sh reads the binary's libraries (readelf), strips it (objcopy) and sets its
 # library path (patchelf).
 dist=(binutils patchelf)
+# Benchmarks/serve-load.sh with CLIENT=wrk drives the servers with wrk.
+bench=(wrk)
 
 want=("${build[@]}")
 case "${1:-build}" in
     test) want+=("${dist[@]}" "${test[@]}") ;;
     dist) want+=("${dist[@]}") ;;
+    bench) want+=("${bench[@]}") ;;
 esac
 
 missing=()
