@@ -109,21 +109,13 @@ import Testing
     static let a: [Float] = [1, 3, .nan, 2, 0, -0.0, .nan, -.infinity]
     static let b: [Float] = [2, 1, 5, .nan, -0.0, 0, .nan, -7]
 
-    @Test func vmax_isLessThanSelectWithNaNInFirstOperandPropagating() {
-        let result = vmax(Float8(Self.a), Float8(Self.b))
+    /// vmax is `a < b ? b : a` and vmin `b < a ? b : a`, lane by lane, bit for bit.
+    @Test func vmaxAndVmin_areLessThanSelectsWithNaNInFirstOperandPropagating() {
+        let maximum = vmax(Float8(Self.a), Float8(Self.b)), minimum = vmin(Float8(Self.a), Float8(Self.b))
         for lane in 0..<8 {
             let (x, y) = (Self.a[lane], Self.b[lane])
-            let expected = x < y ? y : x
-            #expect(result[lane].bitPattern == expected.bitPattern, "lane \(lane): max(\(x), \(y)) gave \(result[lane])")
-        }
-    }
-
-    @Test func vmin_isLessThanSelectWithNaNInFirstOperandPropagating() {
-        let result = vmin(Float8(Self.a), Float8(Self.b))
-        for lane in 0..<8 {
-            let (x, y) = (Self.a[lane], Self.b[lane])
-            let expected = y < x ? y : x
-            #expect(result[lane].bitPattern == expected.bitPattern, "lane \(lane): min(\(x), \(y)) gave \(result[lane])")
+            #expect(maximum[lane].bitPattern == (x < y ? y : x).bitPattern, "lane \(lane): max(\(x), \(y)) gave \(maximum[lane])")
+            #expect(minimum[lane].bitPattern == (y < x ? y : x).bitPattern, "lane \(lane): min(\(x), \(y)) gave \(minimum[lane])")
         }
     }
 
