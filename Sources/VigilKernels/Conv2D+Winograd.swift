@@ -182,12 +182,13 @@ extension Conv2D {
                 let r0 = load8(padded + x), r1 = load8(padded + rowStride + x), r2 = load8(padded + 2 * rowStride + x)
                 let r3 = load8(padded + 3 * rowStride + x), r4 = load8(padded + 4 * rowStride + x)
                 let r5 = load8(padded + 5 * rowStride + x)
-                store8(4 * r0 - 5 * r2 + r4, columnPass + x)
-                store8(r3 + r4 - 4 * (r1 + r2), columnPass + rowStride + x)
-                store8(4 * (r1 - r2) + r4 - r3, columnPass + 2 * rowStride + x)
-                store8(2 * (r3 - r1) + r4 - r2, columnPass + 3 * rowStride + x)
-                store8(2 * (r1 - r3) + r4 - r2, columnPass + 4 * rowStride + x)
-                store8(4 * r1 - 5 * r3 + r5, columnPass + 5 * rowStride + x)
+                let v = Conv2D.winogradInputRow(r0, r1, r2, r3, r4, r5)
+                store8(v.0, columnPass + x)
+                store8(v.1, columnPass + rowStride + x)
+                store8(v.2, columnPass + 2 * rowStride + x)
+                store8(v.3, columnPass + 3 * rowStride + x)
+                store8(v.4, columnPass + 4 * rowStride + x)
+                store8(v.5, columnPass + 5 * rowStride + x)
                 x += 8
             }
             // Bᵀ applied along each row: four tiles side by side (one vector lane each, from a
@@ -227,7 +228,8 @@ extension Conv2D {
         }
     }
 
-    /// Bᵀ applied along one row (or column) of six values: its six outputs (scalars or lanes).
+    /// Bᵀ applied to six values down a column or along a row: its six outputs (scalars, or lanes of
+    /// eight columns or four tiles).
     @inline(__always)
     static func winogradInputRow<V: WinogradLane>(
         _ d0: V, _ d1: V, _ d2: V, _ d3: V, _ d4: V, _ d5: V
@@ -333,7 +335,7 @@ struct WinogradOutputTransform: ActivationVisitor {
     }
 }
 
-/// What `winogradInputRow` computes on: a Float, or four of them (one per tile).
+/// What `winogradInputRow` computes on: a Float, or vectors of them.
 protocol WinogradLane {
     static func + (a: Self, b: Self) -> Self
     static func - (a: Self, b: Self) -> Self
@@ -342,3 +344,4 @@ protocol WinogradLane {
 
 extension Float: WinogradLane {}
 extension SIMD4<Float>: WinogradLane {}
+extension SIMD8<Float>: WinogradLane {}

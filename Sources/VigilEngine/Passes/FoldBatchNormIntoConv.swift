@@ -29,22 +29,22 @@ enum FoldBatchNormIntoConv {
                 ? (specs[conv.inputs[2]]?.constant?.floats ?? []) : Array(repeating: 0, count: m)
             guard oldBias.count == m else { continue }
             let taps = weights.count / (m * groupChannels)
+            let shift = (0..<affine.channels).map { affine.beta[$0] - affine.mean[$0] * affine.scale[$0] }
             let source = weights.floats
             var w = source
             var b = [Float](repeating: 0, count: m)
             for filter in 0..<m {
                 let group = filter / (m / groups)
-                var shift = Double(oldBias[filter])
+                var total = Double(oldBias[filter])
                 for local in 0..<groupChannels {
                     let channel = group * groupChannels + local
-                    let s = affine.scale[channel], t = affine.beta[channel] - affine.mean[channel] * affine.scale[channel]
                     for tap in 0..<taps {
                         let at = (filter * groupChannels + local) * taps + tap
-                        w[at] = Float(Double(source[at]) * s)
-                        shift += Double(source[at]) * t
+                        w[at] = Float(Double(source[at]) * affine.scale[channel])
+                        total += Double(source[at]) * shift[channel]
                     }
                 }
-                b[filter] = Float(shift)
+                b[filter] = Float(total)
             }
             let wName = "\(conv.name)/input_affine_weights", bName = "\(conv.name)/input_affine_bias"
             graph.initializers[wName] = Tensor(shape: weights.shape, floats: w)
