@@ -125,14 +125,17 @@ extension Conv2D {
                     }
                 }
                 let gemmWorkers = min(parallel.threads, Conv2D.winogradPositions)
+                let sliceTiles = SmallGemm.columns(m: filters, k: channels, preferred: bandTiles)
                 parallel.forEach(gemmWorkers) { worker in
                     let positions = Conv2D.winogradPositions
                     for position in (positions * worker / gemmWorkers)..<(positions * (worker + 1) / gemmWorkers) {
-                        gemm(
-                            transposeA: false, transposeB: false, m: filters, n: bandTiles, k: channels, alpha: 1,
-                            a: filtersU + position * filters * channels, lda: channels,
-                            b: transformedInput + position * bandTiles, ldb: Conv2D.winogradPositions * bandTiles, beta: 0,
-                            c: products + position * bandTiles, ldc: Conv2D.winogradPositions * bandTiles)
+                        for first in stride(from: 0, to: bandTiles, by: sliceTiles) {
+                            gemm(
+                                transposeA: false, transposeB: false, m: filters, n: min(sliceTiles, bandTiles - first),
+                                k: channels, alpha: 1, a: filtersU + position * filters * channels, lda: channels,
+                                b: transformedInput + position * bandTiles + first, ldb: Conv2D.winogradPositions * bandTiles,
+                                beta: 0, c: products + position * bandTiles + first, ldc: Conv2D.winogradPositions * bandTiles)
+                        }
                     }
                 }
                 let outputWorkers = min(parallel.threads, filters)

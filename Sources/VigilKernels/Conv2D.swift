@@ -33,11 +33,17 @@ public final class Conv2D: @unchecked Sendable {
 
     /// Band sizes for the GEMM paths, measured on this project's target CPU (AMD EPYC, 1 MiB L2):
     /// im2col bands hold about `bandBytes` of columns but at least `minimumColumns` pixels (small K
-    /// wants short bands, large K wants GEMMs wide enough for OpenBLAS); 1x1 bands are
-    /// `pointwiseColumns` pixels so the epilogue finds its band in L2.
+    /// wants short bands, large K wants GEMMs wide enough for OpenBLAS); 1x1 bands are at most
+    /// `pointwiseColumns` pixels so the epilogue finds its band in L2 (see `pointwiseBandColumns`).
     static let bandBytes = 128 * 1024
     static let minimumColumns = 1024
     static let pointwiseColumns = 256
+    /// Pixels per 1x1 band: `pointwiseColumns`, or fewer when that lets OpenBLAS use its small-matrix
+    /// kernels (`SmallGemm`).
+    static func pointwiseBandColumns(_ g: ConvGeometry) -> Int {
+        min(g.outHeight * g.outWidth,
+            SmallGemm.columns(m: g.groupOutChannels, k: g.groupInChannels, preferred: pointwiseColumns))
+    }
 
     /// weights [M, C/groups, kH, kW] (copied); bias [M] or nil.
     public init(geometry: ConvGeometry, weights: UnsafeBufferPointer<Float>, bias: UnsafeBufferPointer<Float>?, activation: Activation) {
@@ -85,7 +91,7 @@ public final class Conv2D: @unchecked Sendable {
         let pixels = g.outHeight * g.outWidth
         if g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
             && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0 {
-            return .pointwise(columns: min(pixels, pointwiseColumns))
+            return .pointwise(columns: pointwiseBandColumns(g))
         }
         if prefersWinograd(g) { return .winograd(bandRows: winogradBandRows(g)) }
         let depth = g.groupInChannels * g.kernelHeight * g.kernelWidth

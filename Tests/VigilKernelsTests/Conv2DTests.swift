@@ -49,6 +49,8 @@ import Testing
         // A first layer: stride 2 over RGB, rows of 20 and 21 outputs (vectors and a tail).
         ConvCase(geometry: convGeometry(c: 3, h: 41, w: 41, m: 8, kh: 3, kw: 3, stride: 2)),
         ConvCase(geometry: convGeometry(c: 3, h: 42, w: 41, m: 8, kh: 3, kw: 3, stride: 2, pads: (1, 1, 1, 1)), activation: .relu),
+        // 1x1 bands narrowed for OpenBLAS's small kernels: 80, 80 and 36 of 196 pixels.
+        ConvCase(geometry: convGeometry(c: 256, h: 14, w: 14, m: 48, kh: 1, kw: 1), residual: true, activation: .relu),
     ]
 
     /// Every activation with bias and residual on each algorithm.
@@ -104,6 +106,9 @@ import Testing
         // C + K = 240: three bands of four tile rows over a 48x48 output's twelve.
         cases.append(ConvCase(geometry: convGeometry(c: 120, h: 48, w: 48, m: 120, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
                               residual: true))
+        // Bands of 50 tiles whose GEMMs go in slices of 48 and 2 tiles (`SmallGemm`).
+        cases.append(ConvCase(geometry: convGeometry(c: 128, h: 40, w: 40, m: 128, kh: 3, kw: 3, pads: (1, 1, 1, 1)),
+                              activation: .relu))
         return cases
     }()
 
@@ -120,12 +125,19 @@ import Testing
     @Test func conv_winogradBandsCoverTheImage() {
         let g = convGeometry(c: 120, h: 48, w: 48, m: 120, kh: 3, kw: 3, pads: (1, 1, 1, 1))
         #expect(Conv2D.chooseAlgorithm(g) == .winograd(bandRows: 4))
+        // The sliced case of `winogradCases`: two bands of 5 x 10 tiles, each GEMM cut at 48 tiles.
+        let sliced = convGeometry(c: 128, h: 40, w: 40, m: 128, kh: 3, kw: 3, pads: (1, 1, 1, 1))
+        #expect(Conv2D.chooseAlgorithm(sliced) == .winograd(bandRows: 5))
+        #expect(SmallGemm.columns(m: 128, k: 128, preferred: 50) == 48)
     }
 
     @Test func conv_choosesAlgorithmByShape() {
         #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 8, kh: 3, kw: 3, groups: 8)) == .depthwise)
         #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 16, kh: 3, kw: 3, groups: 8)) == .depthwise)
         #expect(Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 4, kh: 1, kw: 1)) == .pointwise(columns: 25))
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 64, h: 56, w: 56, m: 16, kh: 1, kw: 1)) == .pointwise(columns: 256))
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 256, h: 28, w: 28, m: 32, kh: 1, kw: 1)) == .pointwise(columns: 112))
+        #expect(Conv2D.chooseAlgorithm(convGeometry(c: 512, h: 14, w: 14, m: 64, kh: 1, kw: 1)) == .pointwise(columns: 196))
         if case .im2col = Conv2D.chooseAlgorithm(convGeometry(c: 8, h: 5, w: 5, m: 4, kh: 1, kw: 1, stride: 2)) {
         } else {
             Issue.record("strided 1x1 should use im2col")
