@@ -276,18 +276,20 @@ struct WinogradOutputTransform: ActivationVisitor {
         _ function: F, columnPass: UnsafeMutablePointer<Float4>
     ) {
         let shift = Float4(repeating: bias)
+        let rowStride = 6 * positionStride  // between rows of the 6x6 positions
         for tileRow in 0..<tileRows {
             let firstRow = (firstTileRow + tileRow) * Conv2D.winogradTile
             let rows = min(Conv2D.winogradTile, height - firstRow)
             var firstTile = 0
             while firstTile < tileColumns {
                 // Lanes past the row's last tile read the next row's tiles (or the slack) and are not stored.
-                let m = products + tileRow * tileColumns + firstTile
+                // Position ξ = 6·row + l: each step of l moves one position, each row six.
+                var m = products + tileRow * tileColumns + firstTile
                 for l in 0..<6 {
                     let column = Conv2D.winogradOutputRow(
-                        load4(m + l * positionStride), load4(m + (6 + l) * positionStride),
-                        load4(m + (12 + l) * positionStride), load4(m + (18 + l) * positionStride),
-                        load4(m + (24 + l) * positionStride), load4(m + (30 + l) * positionStride))
+                        load4(m), load4(m + rowStride), load4(m + 2 * rowStride), load4(m + 3 * rowStride),
+                        load4(m + 4 * rowStride), load4(m + 5 * rowStride))
+                    m += positionStride
                     columnPass[l * 4] = column.0
                     columnPass[l * 4 + 1] = column.1
                     columnPass[l * 4 + 2] = column.2
