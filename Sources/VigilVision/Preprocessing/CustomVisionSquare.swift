@@ -61,6 +61,17 @@ struct CustomVisionSquare {
         var weight: Double
     }
 
+    /// 128·w when the weight w is a whole multiple of 1/128 in [0, 1), else nil. Such weights make
+    /// `interpolate` exact: with 8-bit samples no product or sum needs more than 23 bits. They are
+    /// the usual case: the weights are multiples of 1/(512 / gcd(side, 512)) for the square's side,
+    /// so 480, 720 and 1080-pixel frames give sixteenths, thirty-seconds and sixty-fourths.
+    @inline(__always)
+    static func fixedPointWeight(_ w: Double) -> Int? {
+        let scaled = w * 128
+        guard scaled >= 0, scaled < 128, scaled == scaled.rounded(.down) else { return nil }
+        return Int(scaled)
+    }
+
     /// The seed's interpolation of one sample from its four neighbours.
     @inline(__always)
     static func interpolate(p00: UInt8, p01: UInt8, p10: UInt8, p11: UInt8, fx: Double, fy: Double) -> Float {

@@ -127,6 +127,13 @@ public struct Preprocessor: Sendable {
         image.pixels.withUnsafeBufferPointer { pixels in
             withUnsafeTemporaryAllocation(of: CustomVisionSquare.Tap.self, capacity: width) { columns in
                 for x in 0..<width { columns[x] = square.columnTap(left + x) }
+                let exactInFixedPoint = columns.allSatisfy { CustomVisionSquare.fixedPointWeight($0.weight) != nil }
+                    && (0..<height).allSatisfy { CustomVisionSquare.fixedPointWeight(square.rowTap(top + $0).weight) != nil }
+                if exactInFixedPoint {
+                    writeFixedPoint(pixels: pixels, imageWidth: image.width, square: square, columns: columns, top: top,
+                                    into: output)
+                    return
+                }
                 for y in 0..<height {
                     let row = square.rowTap(top + y)
                     let upper = row.first * image.width * 3, lower = row.second * image.width * 3
@@ -148,6 +155,64 @@ public struct Preprocessor: Sendable {
                 }
             }
         }
+    }
+
+    /// `writeCustomVisionCrop` when every weight is a multiple of 1/128 in [0, 1) (see
+    /// `CustomVisionSquare.fixedPointWeight`): the seed's double arithmetic is then exact, so the same
+    /// values come from integers. With weights w·128 and samples ≤ 255, a horizontal blend is
+    /// ≤ 255·128 and the vertical one ≤ 255·128², whole numbers of 1/128² under 2²⁴: each tensor
+    /// value is that integer, converted to Float exactly, times 2⁻¹⁴.
+    private func writeFixedPoint(
+        pixels: UnsafeBufferPointer<UInt8>, imageWidth: Int, square: CustomVisionSquare,
+        columns: UnsafeMutableBufferPointer<CustomVisionSquare.Tap>, top: Int, into output: UnsafeMutablePointer<Float>
+    ) {
+        let width = contract.width, height = contract.height
+        let (channelStride, pixelStride) = strides
+        let (s0, s1, s2) = (sourceChannel[0], sourceChannel[1], sourceChannel[2])
+        let scale = Float(1.0 / 16384)
+        let source = pixels.baseAddress!
+        withUnsafeTemporaryAllocation(of: FixedPointTap.self, capacity: width) { fixed in
+            for x in 0..<width {
+                let weight = Int32(CustomVisionSquare.fixedPointWeight(columns[x].weight)!)
+                fixed[x] = FixedPointTap(first: columns[x].first * 3, second: columns[x].second * 3,
+                                         weight: weight, complement: 128 - weight)
+            }
+            for y in 0..<height {
+                let row = square.rowTap(top + y)
+                let wy = Int32(CustomVisionSquare.fixedPointWeight(row.weight)!), gy = 128 - wy
+                let upper = source + row.first * imageWidth * 3, lower = source + row.second * imageWidth * 3
+                let line = output + y * width * pixelStride
+                for x in 0..<width {
+                    let column = fixed[x]
+                    @inline(__always) func blend(_ row: UnsafePointer<UInt8>, _ s: Int) -> Int32 {
+                        column.weight &* Int32(row[column.second &+ s]) &+ column.complement &* Int32(row[column.first &+ s])
+                    }
+                    @inline(__always) func value(_ s: Int) -> Float {
+                        Float(wy &* blend(lower, s) &+ gy &* blend(upper, s)) * scale
+                    }
+                    let at = line + x &* pixelStride
+                    at[0] = value(s0)
+                    at[channelStride] = value(s1)
+                    at[2 &* channelStride] = value(s2)
+                }
+            }
+        }
+        if let normalization {
+            for c in 0..<3 {
+                for i in 0..<(width * height) {
+                    let at = output + c * channelStride + i * pixelStride
+                    at.pointee = normalization.apply(Double(at.pointee), channel: c)
+                }
+            }
+        }
+    }
+
+    /// A tensor column's two source pixels (byte offsets in a row) and their weights in 128ths.
+    private struct FixedPointTap {
+        var first: Int
+        var second: Int
+        var weight: Int32
+        var complement: Int32
     }
 
     /// Copies the width × height window at (left, top) of `image` into the tensor.

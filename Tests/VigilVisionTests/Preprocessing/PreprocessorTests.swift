@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VigilImage
-import VigilVision
+@testable import VigilVision
 
 @Suite struct PreprocessorTests {
     static func noise(width: Int, height: Int, seed: Int) -> RGBImage {
@@ -17,6 +17,12 @@ import VigilVision
         DecodedImage(image: image, format: format, sourceMode: mode, exifOrientation: orientation)
     }
 
+    /// The first few indices whose bits differ (a short failure message for 150K-value tensors).
+    static func differing(_ actual: [Float], _ expected: [Float]) -> [Int] {
+        guard actual.count == expected.count else { return [-1] }
+        return Array(actual.indices.lazy.filter { actual[$0].bitPattern != expected[$0].bitPattern }.prefix(5))
+    }
+
     /// NHWC float tensor -> NCHW.
     static func planar(_ hwc: [Float], width: Int, height: Int) -> [Float] {
         (0..<3).flatMap { c in (0..<(width * height)).map { hwc[$0 * 3 + c] } }
@@ -24,14 +30,34 @@ import VigilVision
 
     // MARK: Custom Vision pipeline
 
-    @Test(arguments: [(1, 1), (5, 7), (8, 3), (64, 48), (256, 256), (300, 200), (200, 300), (1599, 40)])
+    /// Odd and upscaled sizes take the double path; camera frames (640x480, 720p, portrait 480x640)
+    /// and 256, 300x200 the fixed-point one (see `fixedPointWeights_coverCameraFramesOnly`).
+    @Test(arguments: [(1, 1), (5, 7), (8, 3), (64, 48), (256, 256), (300, 200), (200, 300), (1599, 40),
+                      (640, 480), (1280, 720), (480, 640), (1000, 999)])
     func customVision_matchesNaiveSeedTwin(width: Int, height: Int) {
         let image = Self.noise(width: width, height: height, seed: width * 1000 + height)
         let expected = SeedPipelineTwin.squareCrop(image, size: 227)
         let nhwc = Preprocessor(contract: .customVisionCompact(layout: .nhwc)).run(Self.decoded(image))
-        #expect(nhwc.map(\.bitPattern) == expected.map(\.bitPattern))
+        #expect(Self.differing(nhwc, expected) == [], "NHWC \(width)x\(height)")
         let nchw = Preprocessor(contract: .customVisionCompact(layout: .nchw)).run(Self.decoded(image))
-        #expect(nchw.map(\.bitPattern) == Self.planar(expected, width: 227, height: 227).map(\.bitPattern))
+        #expect(Self.differing(nchw, Self.planar(expected, width: 227, height: 227)) == [], "NCHW \(width)x\(height)")
+    }
+
+    /// Weights that are whole 128ths in [0, 1) make the seed's double blend exact, so the crop may
+    /// compute it in integers; every other weight (extrapolated, finer) keeps the double formula.
+    @Test func fixedPointWeights_coverCameraFramesOnly() {
+        #expect(CustomVisionSquare.fixedPointWeight(0) == 0)
+        #expect(CustomVisionSquare.fixedPointWeight(0.4375) == 56)
+        #expect(CustomVisionSquare.fixedPointWeight(127.0 / 128) == 127)
+        #expect(CustomVisionSquare.fixedPointWeight(1) == nil)
+        #expect(CustomVisionSquare.fixedPointWeight(-0.25) == nil)
+        #expect(CustomVisionSquare.fixedPointWeight(1.0 / 256) == nil)
+        func allFixed(_ side: Int) -> Bool {
+            let square = CustomVisionSquare(sourceWidth: side, sourceHeight: side)
+            return (14..<241).allSatisfy { CustomVisionSquare.fixedPointWeight(square.columnTap($0).weight) != nil }
+        }
+        for side in [256, 480, 720, 1080, 1200, 900] { #expect(allFixed(side), "side \(side)") }
+        for side in [227, 999, 47] { #expect(!allFixed(side), "side \(side)") }
     }
 
     @Test func customVision_smallerCrop_usesSeedOrigin() {
@@ -43,8 +69,10 @@ import VigilVision
         #expect(actual == expected)
     }
 
-    @Test func customVision_rgbOrderAndNormalisation_applyAfterResampling() {
-        let image = Self.noise(width: 40, height: 30, seed: 4)
+    /// On the double path (40x30, upscaled) and the fixed-point one (512x384).
+    @Test(arguments: [(40, 30), (512, 384)])
+    func customVision_rgbOrderAndNormalisation_applyAfterResampling(width: Int, height: Int) {
+        let image = Self.noise(width: width, height: height, seed: 4)
         let bgr = SeedPipelineTwin.squareCrop(image, size: 227)
         let contract = InputContract(width: 227, height: 227, layout: .nhwc, colorOrder: .rgb, resizing: .customVisionCenterCrop,
                                      pixelScale: 0.5, mean: [1, 2, 3], std: [2, 4, 8])
