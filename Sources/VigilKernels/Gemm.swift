@@ -61,10 +61,10 @@ public func gemm(
 }
 
 /// OpenBLAS's small-matrix sgemm kernels (x86-64 AVX-512 builds) take products with
-/// M·N·K ≤ 100³ and skip packing. Measured with OpenBLAS 0.3.21 on this project's CPU, on the
-/// SqueezeNet, MobileNet and YOLO shapes (M·K from 2K to 18K): cutting such a product into column
-/// slices under that size made it 10–30% faster than 256-column slices on the packed path; slices
-/// narrower than 48 columns lose that again.
+/// M·N·K ≤ 100³ and skip packing. Measured with OpenBLAS 0.3.21 on this project's CPU, on 1x1
+/// convolution shapes of SqueezeNet and MobileNet (M·K from 2K to 20K, K up to 1024): cutting such
+/// a product into column slices under that size made it 10–30% faster than 256-column slices on
+/// the packed path; slices narrower than 48 columns lose that again.
 enum SmallGemm {
     static let product = 1_000_000
     static let minimumColumns = 48
