@@ -88,7 +88,6 @@ public final class Conv2D: @unchecked Sendable {
 
     static func chooseAlgorithm(_ g: ConvGeometry) -> Algorithm {
         if g.groupInChannels == 1 && g.groups == g.inChannels { return .depthwise }
-        let pixels = g.outHeight * g.outWidth
         if g.kernelHeight == 1 && g.kernelWidth == 1 && g.strideHeight == 1 && g.strideWidth == 1
             && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0 {
             return .pointwise(columns: pointwiseBandColumns(g))

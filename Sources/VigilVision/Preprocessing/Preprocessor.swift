@@ -127,11 +127,8 @@ public struct Preprocessor: Sendable {
         image.pixels.withUnsafeBufferPointer { pixels in
             withUnsafeTemporaryAllocation(of: CustomVisionSquare.Tap.self, capacity: width) { columns in
                 for x in 0..<width { columns[x] = square.columnTap(left + x) }
-                let exactInFixedPoint = columns.allSatisfy { CustomVisionSquare.fixedPointWeight($0.weight) != nil }
-                    && (0..<height).allSatisfy { CustomVisionSquare.fixedPointWeight(square.rowTap(top + $0).weight) != nil }
-                if exactInFixedPoint {
-                    writeFixedPoint(pixels: pixels, imageWidth: image.width, square: square, columns: columns, top: top,
-                                    into: output)
+                if writeFixedPoint(pixels: pixels, imageWidth: image.width, square: square, columns: columns, top: top,
+                                   into: output) {
                     return
                 }
                 for y in 0..<height {
@@ -158,22 +155,24 @@ public struct Preprocessor: Sendable {
     }
 
     /// `writeCustomVisionCrop` when every weight is a multiple of 1/128 in [0, 1) (see
-    /// `CustomVisionSquare.fixedPointWeight`): the seed's double arithmetic is then exact, so the same
-    /// values come from integers. With weights w·128 and samples ≤ 255, a horizontal blend is
-    /// ≤ 255·128 and the vertical one ≤ 255·128², whole numbers of 1/128² under 2²⁴: each tensor
-    /// value is that integer, converted to Float exactly, times 2⁻¹⁴.
+    /// `CustomVisionSquare.fixedPointWeight`), else false with nothing written: the seed's double
+    /// arithmetic is then exact, so the same values come from integers. With weights w·128 and
+    /// samples ≤ 255, a horizontal blend is ≤ 255·128 and the vertical one ≤ 255·128², whole numbers
+    /// of 1/128² under 2²⁴: each tensor value is that integer, converted to Float exactly, times 2⁻¹⁴.
     private func writeFixedPoint(
         pixels: UnsafeBufferPointer<UInt8>, imageWidth: Int, square: CustomVisionSquare,
         columns: UnsafeMutableBufferPointer<CustomVisionSquare.Tap>, top: Int, into output: UnsafeMutablePointer<Float>
-    ) {
+    ) -> Bool {
         let width = contract.width, height = contract.height
+        guard (0..<height).allSatisfy({ CustomVisionSquare.fixedPointWeight(square.rowTap(top + $0).weight) != nil })
+        else { return false }
         let (channelStride, pixelStride) = strides
         let (s0, s1, s2) = (sourceChannel[0], sourceChannel[1], sourceChannel[2])
         let scale = Float(1.0 / 16384)
         let source = pixels.baseAddress!
-        withUnsafeTemporaryAllocation(of: FixedPointTap.self, capacity: width) { fixed in
+        let written = withUnsafeTemporaryAllocation(of: FixedPointTap.self, capacity: width) { fixed -> Bool in
             for x in 0..<width {
-                let weight = Int32(CustomVisionSquare.fixedPointWeight(columns[x].weight)!)
+                guard let weight = CustomVisionSquare.fixedPointWeight(columns[x].weight).map(Int32.init) else { return false }
                 fixed[x] = FixedPointTap(first: columns[x].first * 3, second: columns[x].second * 3,
                                          weight: weight, complement: 128 - weight)
             }
@@ -196,7 +195,9 @@ public struct Preprocessor: Sendable {
                     at[2 &* channelStride] = value(s2)
                 }
             }
+            return true
         }
+        guard written else { return false }
         if let normalization {
             for c in 0..<3 {
                 for i in 0..<(width * height) {
@@ -205,6 +206,7 @@ public struct Preprocessor: Sendable {
                 }
             }
         }
+        return true
     }
 
     /// A tensor column's two source pixels (byte offsets in a row) and their weights in 128ths.
