@@ -44,14 +44,23 @@ enum ElementwiseOps {
         guard specs.allSatisfy({ $0.dtype == dtype }) || name == "Pow" else {
             throw ctx.error(.unsupportedType, "inputs have different types \(specs.map(\.dtype))")
         }
+        // Mod: fmod = 0 takes the divisor's sign (integers only), fmod = 1 the dividend's (C fmod).
+        let fmod = name == "Mod" ? try ctx.int("fmod", default: 0) : 0
+        if name == "Mod" {
+            guard fmod == 0 || fmod == 1 else { throw ctx.error(.invalidModel, "Mod fmod is \(fmod); it must be 0 or 1") }
+            guard fmod == 1 || dtype != .float32 else {
+                throw ctx.error(.invalidModel, "Mod of float32 inputs requires fmod = 1 (ONNX spec)")
+            }
+        }
         if dtype != .float32 {
             guard dtype.isInteger || (name == "Pow" && dtype == .float32) else {
                 throw ctx.error(.unsupportedType, "\(dtype) inputs are not supported")
             }
+            let op = name == "Mean" ? "Add" : (name == "Mod" && fmod == 1 ? "FMod" : name)
             return genericKernel(specs: specs, shapes: shapes, outShape: outShape, dtype: dtype) { tensors in
                 var result = tensors[0]
                 for next in tensors.dropFirst() {
-                    result = GenericElementwise.binary(name == "Mean" ? "Add" : name, result, next,
+                    result = GenericElementwise.binary(op, result, next,
                                                        outputShape: broadcastShape([result.shape, next.shape])!, dtype: dtype)
                 }
                 if name == "Mean" { result = Tensor(shape: result.shape, ints: result.ints.map { $0 / Int64(tensors.count) }, dtype: dtype) }
@@ -66,13 +75,11 @@ enum ElementwiseOps {
             }
         }
         if name == "Mod" {
-            let fmod = try ctx.int("fmod", default: 0) != 0
             return genericKernel(specs: specs, shapes: shapes, outShape: outShape, dtype: dtype) { tensors in
                 let maps = GenericElementwise.indexMaps([tensors[0].shape, tensors[1].shape], output: outShape)
                 let x = tensors[0].floats, y = tensors[1].floats
                 let values = (0..<outShape.reduce(1, *)).map { i -> Float in
-                    let a = x[maps[0][i]], b = y[maps[1][i]]
-                    return fmod ? Float(Foundation.fmod(Double(a), Double(b))) : GenericElementwise.arithmetic("Mod", a, b)
+                    Float(Foundation.fmod(Double(x[maps[0][i]]), Double(y[maps[1][i]])))
                 }
                 return Tensor(shape: outShape, floats: values)
             }

@@ -90,13 +90,14 @@ enum GenericElementwise {
         }
     }
 
-    /// Integer semantics: Div truncates toward zero (as ONNX Runtime), Mod follows the divisor's sign (fmod=0).
+    /// Integer semantics: Div truncates toward zero (as ONNX Runtime), Mod follows the divisor's sign (fmod=0),
+    /// FMod the dividend's (Mod with fmod=1); division by zero gives 0 and Int64.min / -1 wraps.
     static func integer(_ op: String, _ x: Int64, _ y: Int64) -> Int64 {
         switch op {
         case "Add", "Sum": return x &+ y
         case "Sub": return x &- y
         case "Mul": return x &* y
-        case "Div": return y == 0 ? 0 : x / y
+        case "Div": return y == 0 ? 0 : x.dividedReportingOverflow(by: y).partialValue
         case "Pow":
             var result: Int64 = 1
             if y > 0 { for _ in 0..<y { result = result &* x } }
@@ -105,8 +106,10 @@ enum GenericElementwise {
         case "Min": return Swift.min(x, y)
         case "Mod":
             guard y != 0 else { return 0 }
-            let r = x % y
+            let r = x.remainderReportingOverflow(dividingBy: y).partialValue
             return (r != 0 && (r < 0) != (y < 0)) ? r + y : r
+        case "FMod":   // Mod with fmod = 1: the remainder takes the dividend's sign
+            return y == 0 ? 0 : x.remainderReportingOverflow(dividingBy: y).partialValue
         default: return 0
         }
     }

@@ -18,6 +18,7 @@ public enum OperatorRegistry {
         ReductionOps.register(&table)
         ResizeOps.register(&table)
         DetectionOps.register(&table)
+        IndexingOps.register(&table)
         return table
     }()
 

@@ -1,7 +1,8 @@
 import VigilKernels
 
 /// Reductions (ReduceMean/Max/Min/Sum/Prod/SumSquare/L1/L2/LogSumExp), ArgMax/ArgMin, TopK,
-/// Softmax and LogSoftmax over float32.
+/// Softmax and LogSoftmax over float32; integer reductions and TopK also take int64/int32
+/// (exports reduce shape tensors with ReduceProd/ReduceMin/ReduceMax).
 enum ReductionOps {
     static let reduceOps: [String: ReduceOp] = [
         "ReduceSum": .sum, "ReduceMean": .mean, "ReduceMax": .max, "ReduceMin": .min, "ReduceProd": .prod,
@@ -18,7 +19,10 @@ enum ReductionOps {
     }
 
     static func reduce(_ ctx: OpContext, _ name: String, _ op: ReduceOp) throws -> PreparedOp {
-        let x = try ctx.floatInput(0)
+        let x = try ctx.input(0)
+        guard x.dtype == .float32 || x.dtype == .int64 || x.dtype == .int32 else {
+            throw ctx.error(.unsupportedType, "\(name) of \(x.dtype) is not supported (float32, int64, int32)")
+        }
         let rank = x.shape.count
         let axesAsInput = name == "ReduceSum" ? ctx.opset >= 13 : ctx.opset >= 18
         let given = axesAsInput ? try ctx.optionalConstant(1, "axes")?.ints.map { Int($0) } : try ctx.ints("axes")
@@ -32,10 +36,62 @@ enum ReductionOps {
         axes = Array(Set(axes)).sorted()
         let plan = ReducePlan(op, shape: x.shape, axes: axes)
         let outShape = keepDims ? plan.outputShape : x.shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
+        if x.dtype != .float32 {
+            guard let combine = integerReduction(op) else {
+                throw ctx.error(.unsupportedType, "\(name) of \(x.dtype) is not supported (only float32)")
+            }
+            let reducedCount = Int64(axes.map { x.shape[$0] }.reduce(1, *))
+            return ElementwiseOps.genericKernel(specs: [x], shapes: [x.shape], outShape: outShape, dtype: x.dtype) { t in
+                reduceIntegers(t[0].ints, shape: x.shape, axes: axes, op: op, combine: combine, reducedCount: reducedCount,
+                               outShape: outShape, dtype: x.dtype)
+            }
+        }
         return .floatKernel(shape: outShape) { buffers in
             let input = buffers.input(0, as: Float.self), output = buffers.output(0, as: Float.self)
             return { plan.run(input: input, output: output) }
         }
+    }
+
+    /// The identity and step of an integer reduction; nil for those defined only on floats (L2, LogSumExp).
+    static func integerReduction(_ op: ReduceOp) -> (identity: Int64, step: (Int64, Int64) -> Int64)? {
+        switch op {
+        case .sum, .mean: return (0, { $0 &+ $1 })
+        case .prod: return (1, { $0 &* $1 })
+        case .max: return (Int64.min, { Swift.max($0, $1) })
+        case .min: return (Int64.max, { Swift.min($0, $1) })
+        case .sumSquare: return (0, { $0 &+ $1 &* $1 })
+        case .l1: return (0, { $0 &+ Swift.abs($1) })   // wraps for Int64.min, as in C
+        case .l2, .logSumExp: return nil
+        }
+    }
+
+    /// Reduces integer `values` of `shape` over sorted `axes`; Mean divides with truncation toward zero.
+    /// Empty reductions give the identity (0, 1, the type's minimum or maximum), as ONNX Runtime does.
+    static func reduceIntegers(_ values: [Int64], shape: [Int], axes: [Int], op: ReduceOp,
+                               combine: (identity: Int64, step: (Int64, Int64) -> Int64), reducedCount: Int64,
+                               outShape: [Int], dtype: DataType) -> Tensor {
+        var keptShape = shape
+        for axis in axes { keptShape[axis] = 1 }
+        let outStrides = StridedCopy.denseStrides(keptShape)
+        var identity = combine.identity
+        if dtype == .int32 { identity = op == .max ? Int64(Int32.min) : op == .min ? Int64(Int32.max) : identity }
+        var result = [Int64](repeating: identity, count: keptShape.reduce(1, *))
+        var index = [Int](repeating: 0, count: shape.count)
+        for value in values {
+            var target = 0
+            for axis in shape.indices where keptShape[axis] != 1 { target += index[axis] * outStrides[axis] }
+            result[target] = combine.step(result[target], value)
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < shape[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        if op == .mean { result = result.map { reducedCount == 0 ? 0 : $0 / reducedCount } }
+        if dtype == .int32 { result = result.map { Int64(Int32(truncatingIfNeeded: $0)) } }
+        return Tensor(shape: outShape, ints: result, dtype: dtype)
     }
 
     static func argExtreme(_ ctx: OpContext, max isMax: Bool) throws -> PreparedOp {
@@ -66,8 +122,9 @@ enum ReductionOps {
     }
 
     /// TopK along an axis: values and int64 indices, largest (or smallest) first; ties keep the lower index.
+    /// Values may be float32, int64 or int32. `sorted = 0` lets the order be any; this returns it sorted.
     static func topK(_ ctx: OpContext) throws -> PreparedOp {
-        let x = try ctx.floatInput(0)
+        let x = try ctx.input(0)
         let rank = x.shape.count
         let axis = try ctx.axis(try ctx.int("axis", default: -1), rank: rank)
         let k = ctx.opset < 10 ? try ctx.int("k", default: -1) : Int(try ctx.constant(1, "K").ints.first ?? -1)
@@ -77,11 +134,27 @@ enum ReductionOps {
         let outer = x.shape.prefix(axis).reduce(1, *), inner = x.shape.dropFirst(axis + 1).reduce(1, *)
         var outShape = x.shape
         outShape[axis] = k
-        return .kernel(outputs: [ValueSpec(dtype: .float32, shape: outShape), ValueSpec(dtype: .int64, shape: outShape)],
-                       scratchBytes: max(n, 1) * MemoryLayout<Int>.stride) { buffers in
-            let input = buffers.input(0, as: Float.self)
-            let values = buffers.output(0, as: Float.self), indices = buffers.output(1, as: Int64.self)
+        let selection = TopKSelection(outer: outer, n: n, inner: inner, k: k, largest: largest)
+        let outputs = [ValueSpec(dtype: x.dtype, shape: outShape), ValueSpec(dtype: .int64, shape: outShape)]
+        let scratchBytes = max(n, 1) * MemoryLayout<Int>.stride
+        switch x.dtype {
+        case .float32: return .kernel(outputs: outputs, scratchBytes: scratchBytes) { selection.bind($0, Float.self) }
+        case .int64: return .kernel(outputs: outputs, scratchBytes: scratchBytes) { selection.bind($0, Int64.self) }
+        case .int32: return .kernel(outputs: outputs, scratchBytes: scratchBytes) { selection.bind($0, Int32.self) }
+        default: throw ctx.error(.unsupportedType, "TopK of \(x.dtype) is not supported (float32, int64, int32)")
+        }
+    }
+
+    /// TopK's kernel: input [outer, n, inner] -> values and indices [outer, k, inner].
+    struct TopKSelection {
+        let outer: Int, n: Int, inner: Int, k: Int
+        let largest: Bool
+
+        func bind<T: Comparable>(_ buffers: OpBuffers, _ type: T.Type) -> OpRunner {
+            let input = buffers.input(0, as: T.self)
+            let values = buffers.output(0, as: T.self), indices = buffers.output(1, as: Int64.self)
             let order = buffers.scratch!.assumingMemoryBound(to: Int.self)   // [n] candidate order
+            let (outer, n, inner, k, largest) = (outer, n, inner, k, largest)
             return {
                 for o in 0..<outer {
                     for i in 0..<inner {
