@@ -128,6 +128,25 @@ struct GraphReader {
         return (graph, labels)
     }
 
+    /// An If branch or Loop body: its own initializers, inputs and nodes; its outputs by name.
+    /// Names it reads but does not define come from the enclosing graph (`Graph.freeValues`).
+    func subgraph(_ proto: Onnx_GraphProto, what: String) throws -> Graph {
+        var graph = Graph(name: proto.name.isEmpty ? what : proto.name)
+        for (index, initializer) in proto.initializer.enumerated() {
+            guard !initializer.name.isEmpty else { throw ONNXImportError(file: file, "\(what): initializer #\(index) has no name") }
+            graph.initializers[initializer.name] = try decoder.decode(initializer, what: "\(what) initializer '\(initializer.name)'")
+        }
+        for input in proto.input where graph.initializers[input.name] == nil {
+            graph.inputs.append(try tensorInput(input))
+        }
+        for (index, nodeProto) in proto.node.enumerated() {
+            graph.nodes.append(try node(nodeProto, index: index))
+        }
+        graph.outputs = proto.output.map(\.name)
+        guard !graph.outputs.isEmpty else { throw ONNXImportError(file: file, "\(what): the subgraph has no outputs") }
+        return graph
+    }
+
     func tensorInput(_ proto: Onnx_ValueInfoProto) throws -> Graph.Input {
         guard case .tensorType(let type)? = proto.type.value else {
             throw ONNXImportError(file: file, "graph input '\(proto.name)' is not a tensor")
@@ -166,7 +185,8 @@ struct GraphReader {
         case .ints: return .ints(proto.ints.map { Int(clamping: $0) })
         case .strings: return .strings(proto.strings.map { String(decoding: $0, as: UTF8.self) })
         case .tensor: return .tensor(try decoder.decode(proto.t, what: what))
-        case .graph, .graphs: return .unsupported("subgraph")
+        case .graph: return .graph(try subgraph(proto.g, what: what))
+        case .graphs: return .unsupported("list of subgraphs")
         case .undefined:
             // IR 1/2 files may omit the type: infer it from the field that is set.
             if proto.hasF { return .float(proto.f) }

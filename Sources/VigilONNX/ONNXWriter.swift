@@ -55,9 +55,25 @@ public enum ONNXWriter {
             case .floats(let v): attribute.type = .floats; attribute.floats = v
             case .strings(let v): attribute.type = .strings; attribute.strings = v.map { Data($0.utf8) }
             case .tensor(let t): attribute.type = .tensor; attribute.t = tensor(t, name: key)
+            case .graph(let g): attribute.type = .graph; attribute.g = subgraph(g)
             case .unsupported: return nil
             }
             return attribute
+        }
+        return proto
+    }
+
+    /// An If branch or Loop body: outputs by name only (their types come from the nodes).
+    static func subgraph(_ graph: Graph) -> Onnx_GraphProto {
+        var proto = Onnx_GraphProto()
+        proto.name = graph.name
+        proto.node = graph.nodes.map(node)
+        proto.initializer = graph.initializers.keys.sorted().map { tensor(graph.initializers[$0]!, name: $0) }
+        proto.input = graph.inputs.map { valueInfo($0.name, dtype: $0.dtype, shape: $0.shape) }
+        proto.output = graph.outputs.map { name in
+            var info = Onnx_ValueInfoProto()
+            info.name = name
+            return info
         }
         return proto
     }

@@ -7,7 +7,9 @@ public enum Attribute: Sendable, Equatable {
     case floats([Float])
     case strings([String])
     case tensor(Tensor)
-    case unsupported(String)   // e.g. a subgraph; ops that need it fail at load naming it
+    /// A subgraph (If branches, Loop bodies); its nodes may read values of the enclosing graph.
+    indirect case graph(Graph)
+    case unsupported(String)   // e.g. a list of subgraphs; ops that need it fail at load naming it
 
     var kindName: String {
         switch self {
@@ -18,6 +20,7 @@ public enum Attribute: Sendable, Equatable {
         case .floats: return "floats"
         case .strings: return "strings"
         case .tensor: return "tensor"
+        case .graph: return "graph"
         case .unsupported(let what): return what
         }
     }

@@ -2,6 +2,9 @@
 public struct EngineError: Error, CustomStringConvertible, Sendable, Equatable {
     public enum Code: Sendable, Equatable {
         case unsupportedOp, unsupportedAttribute, unsupportedType, invalidModel, shapeMismatch, invalidInput
+        /// An input had to be known at load but depends on the model input: the node runs at run
+        /// time instead, in the session's dynamic tail (see `PreparedModel`).
+        case dataDependent
     }
 
     public let code: Code

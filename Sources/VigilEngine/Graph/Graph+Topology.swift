@@ -18,9 +18,7 @@ extension Graph {
                 throw EngineError.graph("value '\(value)' is used but no node produces it and it is not an input or initializer")
             }
             if needed.insert(producer).inserted {
-                let node = nodes[producer]
-                stack.append(contentsOf: node.inputs.filter { !$0.isEmpty })
-                if let residual = node.fused.residualInput { stack.append(residual) }
+                stack.append(contentsOf: nodes[producer].dependencies)
             }
         }
 
@@ -34,9 +32,7 @@ extension Graph {
             var next: [Int] = []
             for index in remaining {
                 let node = nodes[index]
-                var deps = node.inputs.filter { !$0.isEmpty }
-                if let residual = node.fused.residualInput { deps.append(residual) }
-                if deps.allSatisfy(available.contains) {
+                if node.dependencies.allSatisfy(available.contains) {
                     ordered.append(node)
                     node.outputs.forEach { available.insert($0) }
                     progressed = true
@@ -53,10 +49,7 @@ extension Graph {
         nodes = ordered
         // Constants nothing reads any more (replaced weights, pruned branches) are dropped.
         var used = Set(outputs)
-        for node in nodes {
-            node.inputs.forEach { used.insert($0) }
-            if let residual = node.fused.residualInput { used.insert(residual) }
-        }
+        for node in nodes { node.dependencies.forEach { used.insert($0) } }
         initializers = initializers.filter { used.contains($0.key) }
     }
 }

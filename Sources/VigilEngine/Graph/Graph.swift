@@ -2,7 +2,7 @@
 ///
 /// Values are named; `initializers` hold the constants (weights); `inputs` are the graph's
 /// runtime inputs with their declared shapes (nil dims are dynamic: bound when a session is made).
-public struct Graph: Sendable {
+public struct Graph: Sendable, Equatable {
     public struct Input: Sendable, Equatable {
         public var name: String
         public var dtype: DataType
@@ -34,14 +34,26 @@ public struct Graph: Sendable {
         self.droppedOutputs = [:]
     }
 
-    /// The nodes that consume each value name.
+    /// The nodes that consume each value name (a node with subgraphs consumes what they capture).
     public func consumers() -> [String: [Int]] {
         var result: [String: [Int]] = [:]
         for (index, node) in nodes.enumerated() {
-            for input in node.inputs where !input.isEmpty { result[input, default: []].append(index) }
-            if let residual = node.fused.residualInput { result[residual, default: []].append(index) }
+            for input in node.dependencies { result[input, default: []].append(index) }
         }
         return result
+    }
+
+    /// Values the nodes read from outside: what no node produces and no initializer holds
+    /// (for a subgraph, the enclosing graph's values it captures).
+    public var freeValues: [String] {
+        var defined = Set(initializers.keys).union(inputs.map(\.name))
+        var free: [String] = []
+        var seen = Set<String>()
+        for node in nodes { node.outputs.forEach { defined.insert($0) } }
+        for node in nodes {
+            for name in node.dependencies where !defined.contains(name) && seen.insert(name).inserted { free.append(name) }
+        }
+        return free
     }
 
     /// The index of the node producing each value name.

@@ -23,6 +23,24 @@ public struct Node: Sendable, Equatable {
         self.attributes = attributes
     }
 
+    /// Values of the enclosing graph that the node's subgraphs read (If branches, Loop bodies):
+    /// inputs in all but name, so sorting, pruning and the passes keep their producers.
+    public var captures: [String] {
+        var result: [String] = []
+        for attribute in attributes.values {
+            if case .graph(let body) = attribute { result += body.freeValues.filter { !result.contains($0) } }
+        }
+        return result
+    }
+
+    /// Everything the node reads: its non-empty inputs, the fused residual, and subgraph captures.
+    public var dependencies: [String] {
+        var result = inputs.filter { !$0.isEmpty }
+        if let residual = fused.residualInput { result.append(residual) }
+        if attributes.values.contains(where: { if case .graph = $0 { true } else { false } }) { result += captures }
+        return result
+    }
+
     /// The op as errors name it: `Conv`, `com.microsoft::LegacyPadding`.
     public var qualifiedOp: String { domain.isEmpty || domain == "ai.onnx" ? opType : "\(domain)::\(opType)" }
 

@@ -88,8 +88,33 @@ public struct Tensor: Sendable, Equatable, CustomStringConvertible {
 }
 
 extension Tensor {
+    /// A tensor with no elements (a zero dim in `shape`).
+    public static func empty(dtype: DataType, shape: [Int]) -> Tensor {
+        switch dtype {
+        case .float32: Tensor(shape: shape, floats: [])
+        case .bool: Tensor(shape: shape, bools: [])
+        case .string: Tensor(shape: shape, strings: [])
+        default: Tensor(shape: shape, ints: [], dtype: dtype)
+        }
+    }
+}
+
+extension Tensor.Storage {
+    /// The truth of a one-element tensor (an If condition): non-zero.
+    var isTrue: Bool {
+        switch self {
+        case .float(let v): v.first.map { $0 != 0 } ?? false
+        case .int(let v): v.first.map { $0 != 0 } ?? false
+        case .bool(let v): v.first ?? false
+        case .string(let v): !(v.first ?? "").isEmpty
+        }
+    }
+}
+
+extension Tensor {
     /// Writes the values into an execution buffer laid out as `dtype` (`byteSize` per element).
     public func copyBytes(to destination: UnsafeMutableRawPointer) {
+        guard count > 0 else { return }
         switch (storage, dtype) {
         case (.float(let v), _):
             v.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }

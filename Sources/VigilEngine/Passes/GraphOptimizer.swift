@@ -32,16 +32,18 @@ enum GraphOptimizer {
     }
 }
 
-/// Identity and inference Dropout nodes whose output is not a graph output disappear.
+/// Identity and inference Dropout nodes whose output is not a graph output (nor read by name
+/// from inside a subgraph) disappear.
 enum EliminateIdentities {
     static func run(_ graph: inout Graph) {
+        let captured = Set(graph.nodes.flatMap(\.captures))
         var index = 0
         while index < graph.nodes.count {
             let node = graph.nodes[index]
             let isIdentity = node.domain.isEmpty && (node.opType == "Identity" || node.opType == "Dropout")
             let extraOutputsUnused = node.outputs.dropFirst().allSatisfy { $0.isEmpty }
             if isIdentity, extraOutputsUnused, let input = node.inputs.first, !input.isEmpty,
-               let output = node.outputs.first, !graph.outputs.contains(output) {
+               let output = node.outputs.first, !graph.outputs.contains(output), !captured.contains(output) {
                 GraphOptimizer.bypass(&graph, removing: index, replacing: output, with: input)
             } else {
                 index += 1

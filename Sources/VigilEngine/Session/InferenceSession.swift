@@ -12,12 +12,32 @@ public final class InferenceSession: @unchecked Sendable {
         public let name: String
         public let dtype: DataType
         public let shape: [Int]
+        /// An output whose size depends on the input's values: `dtype` and `shape` are the last
+        /// run's (see `PreparedModel.isDynamic`).
+        public let isDynamic: Bool
+
+        public init(name: String, dtype: DataType, shape: [Int], isDynamic: Bool = false) {
+            self.name = name
+            self.dtype = dtype
+            self.shape = shape
+            self.isDynamic = isDynamic
+        }
     }
 
     /// What this session runs; make more sessions from it with `InferenceSession(model:)`.
     public let model: PreparedModel
     public var inputs: [TensorInfo] { model.inputs }
-    public var outputs: [TensorInfo] { model.outputs }
+    /// The outputs; a dynamic output has the type and shape of the last run's value.
+    public var outputs: [TensorInfo] {
+        guard model.isDynamic else { return model.outputs }
+        return model.outputs.enumerated().map { index, info in
+            guard let value = dynamicOutputs[index] else { return info }
+            return TensorInfo(name: info.name, dtype: value.dtype, shape: value.shape, isDynamic: true)
+        }
+    }
+    /// Why the last run's dynamic part failed (a shape the model's own ops reject for this
+    /// input), or nil; its outputs are then empty.
+    public private(set) var lastRunError: EngineError?
     public var options: SessionOptions { model.options }
     /// Per op type, how many nodes run at execution (after folding and fusion).
     public var executedOps: [String: Int] { model.executedOps }
@@ -30,6 +50,10 @@ public final class InferenceSession: @unchecked Sendable {
     private let inputPointers: [UnsafeMutableRawPointer]
     private let outputPointers: [UnsafeRawPointer]
     private let arena: UnsafeMutableRawPointer
+    /// The last run's values of the outputs the dynamic tail makes (nil for static outputs).
+    private var dynamicOutputs: [Tensor?]
+    /// Grow-only copies of the dynamic outputs, for `outputBuffer`.
+    private var dynamicBuffers: [(pointer: UnsafeMutableRawPointer, bytes: Int)?]
 
     /// Prepares `graph` and makes its first session.
     public convenience init(graph: Graph, options: SessionOptions = SessionOptions()) throws {
@@ -52,10 +76,13 @@ public final class InferenceSession: @unchecked Sendable {
         inputPointers = model.inputOffsets.map { arena + $0 }
         outputPointers = model.outputLocations.map { UnsafeRawPointer($0.address(in: arena)) }
         self.arena = arena
+        dynamicOutputs = Array(repeating: nil, count: model.outputs.count)
+        dynamicBuffers = Array(repeating: nil, count: model.outputs.count)
     }
 
     deinit {
         arena.deallocate()
+        dynamicBuffers.forEach { $0?.pointer.deallocate() }
     }
 
     // MARK: the per-frame path
@@ -67,21 +94,55 @@ public final class InferenceSession: @unchecked Sendable {
                                           count: inputs[index].shape.reduce(1, *))
     }
 
-    /// Runs every op once over the bound buffers.
+    /// Runs every op once over the bound buffers, then the dynamic tail if the model has one
+    /// (which allocates; a failure there is kept in `lastRunError`).
     public func run() {
         for runner in runners { runner() }
+        if let tail = model.tail { runTail(tail) }
+    }
+
+    private func runTail(_ tail: DynamicTail) {
+        var values: [String: Tensor] = [:]
+        for input in model.tailInputs {
+            values[input.name] = input.spec.constant
+                ?? Tensor(dtype: input.spec.dtype, shape: input.spec.shape, bytes: input.location.address(in: arena))
+        }
+        let results: [String: Tensor]
+        do {
+            results = try tail.run(values, parallel: model.parallel)
+            lastRunError = nil
+        } catch {
+            lastRunError = error as? EngineError ?? EngineError(.invalidModel, "\(error)")
+            results = [:]
+        }
+        for (index, info) in model.outputs.enumerated() where info.isDynamic {
+            let value = results[info.name] ?? Tensor.empty(dtype: .float32, shape: [0])
+            dynamicOutputs[index] = value
+            let bytes = value.count * value.dtype.byteSize
+            if (dynamicBuffers[index]?.bytes ?? -1) < bytes {
+                dynamicBuffers[index]?.pointer.deallocate()
+                dynamicBuffers[index] = (UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64), max(bytes, 64))
+            }
+            value.copyBytes(to: dynamicBuffers[index]!.pointer)
+        }
+    }
+
+    private func outputPointer(_ index: Int) -> UnsafeRawPointer {
+        if model.outputs[index].isDynamic, let buffer = dynamicBuffers[index] { return UnsafeRawPointer(buffer.pointer) }
+        return outputPointers[index]
     }
 
     /// The float32 buffer of output `index`, valid until the next `run()`.
     public func outputBuffer(_ index: Int = 0) -> UnsafeBufferPointer<Float> {
         precondition(outputs[index].dtype == .float32, "output \(outputs[index].name) is \(outputs[index].dtype)")
-        return UnsafeBufferPointer(start: outputPointers[index].assumingMemoryBound(to: Float.self),
+        return UnsafeBufferPointer(start: outputPointer(index).assumingMemoryBound(to: Float.self),
                                    count: outputs[index].shape.reduce(1, *))
     }
 
     /// A copy of output `index`.
     public func output(_ index: Int) -> Tensor {
-        Tensor(dtype: outputs[index].dtype, shape: outputs[index].shape, bytes: outputPointers[index])
+        if model.outputs[index].isDynamic { return dynamicOutputs[index] ?? Tensor.empty(dtype: .float32, shape: [0]) }
+        return Tensor(dtype: outputs[index].dtype, shape: outputs[index].shape, bytes: outputPointers[index])
     }
 
     /// Times every op over `runs` runs: (node, op, median milliseconds), in execution order.
@@ -119,6 +180,7 @@ public final class InferenceSession: @unchecked Sendable {
             Tensor(shape: tensor.shape, storage: tensor.storage, dtype: info.dtype).copyBytes(to: inputPointers[index])
         }
         run()
+        if let lastRunError { throw lastRunError }
         var result: [String: Tensor] = [:]
         for index in outputs.indices { result[outputs[index].name] = output(index) }
         return result

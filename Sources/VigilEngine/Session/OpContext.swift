@@ -47,7 +47,7 @@ public struct OpContext {
     public func constant(_ index: Int, _ what: String) throws -> Tensor {
         let spec = try input(index)
         guard let value = spec.constant else {
-            throw error(.unsupportedAttribute, "input #\(index) '\(what)' must be a constant (or computable at load time), but it depends on the model input")
+            throw error(.dataDependent, "input #\(index) '\(what)' must be a constant (or computable at load time), but it depends on the model input")
         }
         return value
     }

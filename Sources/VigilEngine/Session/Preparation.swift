@@ -2,6 +2,13 @@ import VigilKernels
 
 /// One pass over a sorted graph that prepares every node: shape inference, constant folding
 /// (a node whose inputs are all constant runs once, now) and kernel construction.
+///
+/// With `deferDynamic`, a node that cannot be prepared before its input values are known
+/// (`EngineError.Code.dataDependent`: NonZero, NonMaxSuppression, a Reshape to a computed
+/// shape...) is deferred instead of failing, and so is every node that reads a deferred value:
+/// those make the model's dynamic tail, which `DynamicTail` prepares again on every run, when
+/// all its inputs are known. An If whose condition is known is inlined: its branch's nodes are
+/// prepared in its place.
 struct Preparation {
     struct Step {
         let node: Node
@@ -16,14 +23,59 @@ struct Preparation {
     private(set) var aliasOf: [String: String] = [:]
     private(set) var histogram: [String: Int] = [:]
     private(set) var flops = 0
+    /// Nodes left for run time, in order (only with `deferDynamic`).
+    private(set) var deferred: [Node] = []
+    private(set) var deferredValues: Set<String> = []
+    private let deferDynamic: Bool
+    /// Every input is known (the dynamic tail): each node must fold, none may become a step.
+    private let foldOnly: Bool
 
-    init(graph: Graph, inputs: [InferenceSession.TensorInfo], parallel: ParallelContext) throws {
+    init(graph: Graph, inputs: [InferenceSession.TensorInfo], parallel: ParallelContext, deferDynamic: Bool = false) throws {
+        self.deferDynamic = deferDynamic
+        foldOnly = false
         for (name, tensor) in graph.initializers { specs[name] = ValueSpec(tensor) }
         for input in inputs { specs[input.name] = ValueSpec(dtype: input.dtype, shape: input.shape) }
         for node in graph.nodes { try prepare(node, parallel: parallel) }
     }
 
-    private mutating func prepare(_ node: Node, parallel: ParallelContext) throws {
+    /// Prepares nodes whose every input is a known value: each folds, so `specs` ends holding
+    /// their results (the dynamic tail's per-run evaluation).
+    init(constants: [String: Tensor]) {
+        deferDynamic = false
+        foldOnly = true
+        for (name, tensor) in constants { specs[name] = ValueSpec(tensor) }
+    }
+
+    /// The value of `name` once everything before it ran, when it is known.
+    func constant(_ name: String) -> Tensor? { specs[name]?.constant }
+
+    mutating func forget(_ name: String) { specs[name] = nil }
+
+    mutating func prepare(_ node: Node, parallel: ParallelContext) throws {
+        guard deferDynamic else { return try prepareNow(node, parallel: parallel) }
+        if node.dependencies.contains(where: deferredValues.contains) { return deferNode(node) }
+        do {
+            try prepareNow(node, parallel: parallel)
+        } catch let error as EngineError where error.code == .dataDependent {
+            deferNode(node)
+        }
+    }
+
+    private mutating func deferNode(_ node: Node) {
+        deferred.append(node)
+        for output in node.outputs where !output.isEmpty { deferredValues.insert(output) }
+    }
+
+    /// Records a value made outside an op's prepare (If outputs, Loop results, loop bodies'
+    /// inputs); `aliasing` names the runtime value it shares a buffer with.
+    mutating func define(_ name: String, _ spec: ValueSpec, aliasing source: String? = nil) {
+        specs[name] = spec
+        if let source { aliasOf[name] = aliasOf[source] ?? source }
+    }
+
+    private mutating func prepareNow(_ node: Node, parallel: ParallelContext) throws {
+        if node.domain.isEmpty, node.opType == "If" { return try inlineIf(node, parallel: parallel) }
+        if node.domain.isEmpty, node.opType == "Loop" { return try runLoop(node, parallel: parallel) }
         let inputSpecs: [ValueSpec?] = try node.inputs.map { name in
             if name.isEmpty { return nil }
             guard let spec = specs[name] else {
@@ -53,6 +105,9 @@ struct Preparation {
         case .kernel(let outputs, let scratchBytes, let bind) where allConstant:
             record(Self.fold(outputs: outputs, scratchBytes: scratchBytes, bind: bind,
                              inputs: inputSpecs.map { $0?.constant }, residual: residualSpec?.constant), for: node)
+        case .kernel where foldOnly:
+            throw EngineError(.invalidModel, node: node.name, op: node.qualifiedOp, opset: node.opset,
+                              "an input is not known when the node runs")
         case .kernel(let outputs, _, _):
             guard outputs.count <= node.outputs.count else {
                 throw EngineError(.invalidModel, node: node.name, op: node.qualifiedOp, opset: node.opset,
@@ -72,6 +127,11 @@ struct Preparation {
     /// Runs a kernel whose inputs are all constants once, at load, with temporary buffers.
     static func fold(outputs: [ValueSpec], scratchBytes: Int, bind: (OpBuffers) -> OpRunner,
                      inputs: [Tensor?], residual: Tensor?) -> [Tensor] {
+        // Empty results (no boxes left after a threshold) need no work, and kernels need not
+        // expect zero-sized operands.
+        guard outputs.contains(where: { $0.byteCount > 0 }) else {
+            return outputs.map { Tensor.empty(dtype: $0.dtype, shape: $0.shape) }
+        }
         func buffer(_ tensor: Tensor) -> UnsafeMutableRawPointer {
             let p = UnsafeMutableRawPointer.allocate(byteCount: max(tensor.count * tensor.dtype.byteSize, 8), alignment: 64)
             tensor.copyBytes(to: p)

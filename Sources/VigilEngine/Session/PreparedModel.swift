@@ -48,12 +48,23 @@ public final class PreparedModel: @unchecked Sendable {
     /// Offset of the scratch shared by all ops, when any op needs scratch.
     let scratchOffset: Int?
     private let constants: ConstantStore
+    let parallel: ParallelContext
+    /// The nodes prepared per run because their shapes depend on values (nil for most models).
+    let tail: DynamicTail?
+    /// Where the values the tail reads live once the static steps ran.
+    let tailInputs: [(name: String, location: Location, spec: ValueSpec)]
+    /// Whether some outputs' sizes depend on the input's values (detection exports with in-graph
+    /// NMS): those are prepared per run, and their `TensorInfo.shape` is known only after it.
+    public var isDynamic: Bool { tail != nil }
+    /// How many nodes run in the dynamic tail, prepared per run.
+    public var dynamicNodeCount: Int { tail?.nodes.count ?? 0 }
 
     public init(graph source: Graph, options: SessionOptions = SessionOptions()) throws {
         self.options = options
         var graph = source
         try graph.sortAndPrune()
         let parallel = ParallelContext(threads: options.threads)
+        self.parallel = parallel
         // The kernels split every GEMM over the session's threads themselves (see `gemm(..., parallel:)`).
         BLASThreads.set(1)
 
@@ -66,12 +77,14 @@ public final class PreparedModel: @unchecked Sendable {
 
         // 2. Prepare every node in order (shapes, folding, kernels); optimise with the shapes
         //    found, then prepare the rewritten graph.
-        var preparation = try Preparation(graph: graph, inputs: inputInfos, parallel: parallel)
+        var preparation = try Preparation(graph: graph, inputs: inputInfos, parallel: parallel, deferDynamic: true)
         if options.optimize {
             GraphOptimizer.run(&graph, specs: preparation.specs)
             try graph.sortAndPrune()
-            preparation = try Preparation(graph: graph, inputs: inputInfos, parallel: parallel)
+            preparation = try Preparation(graph: graph, inputs: inputInfos, parallel: parallel, deferDynamic: true)
         }
+        let tail = preparation.deferred.isEmpty ? nil
+            : DynamicTail(nodes: preparation.deferred, produced: preparation.deferredValues, graphOutputs: graph.outputs)
         let specs = preparation.specs
         let steps = preparation.steps
         let aliasOf = preparation.aliasOf
@@ -105,7 +118,7 @@ public final class PreparedModel: @unchecked Sendable {
                 requests.append(.init(bytes: specs[owner]!.byteCount, first: stepIndex, last: stepIndex))
             }
         }
-        for output in graph.outputs {
+        for output in graph.outputs + (tail?.inputs ?? []) {
             if let index = requestIndex[root(output)] { requests[index].last = Int.max }
         }
         let plan = MemoryPlan(requests)
@@ -141,6 +154,11 @@ public final class PreparedModel: @unchecked Sendable {
         var outputInfos: [InferenceSession.TensorInfo] = []
         var outputLocations: [Location] = []
         for name in graph.outputs {
+            if tail?.outputs.contains(name) == true {
+                outputInfos.append(InferenceSession.TensorInfo(name: name, dtype: .float32, shape: [], isDynamic: true))
+                outputLocations.append(.arena(0))
+                continue
+            }
             guard let spec = specs[name] else { throw EngineError.graph("graph output '\(name)' is never produced") }
             outputInfos.append(InferenceSession.TensorInfo(name: name, dtype: spec.dtype, shape: spec.shape))
             outputLocations.append(location(name))
@@ -160,6 +178,11 @@ public final class PreparedModel: @unchecked Sendable {
         self.inputOffsets = inputInfos.map { plan.offsets[requestIndex[$0.name]!] }
         self.outputLocations = outputLocations
         self.constants = constants
+        self.tail = tail
+        self.tailInputs = try (tail?.inputs ?? []).map { name in
+            guard let spec = specs[name] else { throw EngineError.graph("value '\(name)' read by the dynamic part of the model is never produced") }
+            return (name, location(name), spec)
+        }
     }
 
     private static func bind(_ input: Graph.Input, _ given: [Int]?) throws -> [Int] {
