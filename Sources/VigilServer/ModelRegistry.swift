@@ -33,7 +33,7 @@ public final class ModelRegistry: Sendable {
 
         /// Scores a decoded image with a predictor of its own (callers bound concurrency: the worker pool).
         public func predict(_ image: DecodedImage) throws -> [Prediction] {
-            try withPredictor { $0.predict(image) }
+            try withPredictor { try $0.predict(image) }
         }
 
         /// Runs `body` with a predictor of its own (the worker pool bounds how many are out at once).

@@ -14,8 +14,9 @@ public final class Predictor: @unchecked Sendable {
     private let preprocessor: Preprocessor
     private let outputIndex: Int
     private let outputShape: [Int]
-    /// Output -> predictions; the size is the upright image's (nil for a ready-made tensor).
-    private let decode: (UnsafeBufferPointer<Float>, _ imageSize: (width: Int, height: Int)?) -> [Prediction]
+    /// The session's outputs after a run -> predictions; the size is the upright image's (nil for
+    /// a ready-made tensor).
+    private let decode: (InferenceSession, _ imageSize: (width: Int, height: Int)?) throws -> [Prediction]
 
     public convenience init(bundle: ModelBundle, threads: Int = SessionOptions.defaultThreads) throws {
         let model: PreparedModel
@@ -38,22 +39,37 @@ public final class Predictor: @unchecked Sendable {
         self.bundle = bundle
         session = InferenceSession(model: model)
         preprocessor = Preprocessor(contract: bundle.contract)
-        outputIndex = session.outputs.firstIndex { $0.name == bundle.outputName } ?? 0
+        let outputIndex = session.outputs.firstIndex { $0.name == bundle.outputName } ?? 0
+        self.outputIndex = outputIndex
         outputShape = session.outputs[outputIndex].shape
         switch bundle.task {
         case .classification(let activation):
             let decoder = ClassificationDecoder(labels: bundle.labels, activation: activation)
-            decode = { scores, _ in decoder.decode(scores) }
+            decode = { session, _ in decoder.decode(session.outputBuffer(outputIndex)) }
         case .yoloDetection(let settings):
             let decoder = YoloDecoder(settings: settings, labels: bundle.labels)
             let shape = outputShape
-            decode = { grid, _ in decoder.decode(grid, shape: shape) }
+            decode = { session, _ in decoder.decode(session.outputBuffer(outputIndex), shape: shape) }
         case .autoMLYolo(let settings):
             let scaleUp = if case .letterbox(let scaleUp) = bundle.contract.resizing { scaleUp } else { false }
             let decoder = AutoMLYoloDecoder(settings: settings, labels: bundle.labels, inputWidth: bundle.contract.width,
                                             inputHeight: bundle.contract.height, scaleUp: scaleUp)
             let rows = outputShape[1]
-            decode = { output, size in decoder.decode(output, rows: rows, imageSize: size) }
+            decode = { session, size in decoder.decode(session.outputBuffer(outputIndex), rows: rows, imageSize: size) }
+        case .autoMLRCNN(let outputs):
+            let decoder = AutoMLRCNNDecoder(outputs: outputs, labels: bundle.labels, inputWidth: bundle.contract.width,
+                                            inputHeight: bundle.contract.height)
+            let names = session.outputs.map(\.name)
+            decode = { session, _ in
+                if let error = session.lastRunError { throw VisionError(.model, bundle.modelFile.path, "\(error)") }
+                var values: [String: Tensor] = [:]
+                for (index, name) in names.enumerated() where [outputs.boxes, outputs.labels, outputs.scores].contains(name) {
+                    values[name] = session.output(index)
+                }
+                do { return try decoder.decode(values) } catch {
+                    throw VisionError(.model, bundle.modelFile.path, "\(error)")
+                }
+            }
         }
     }
 
@@ -63,14 +79,15 @@ public final class Predictor: @unchecked Sendable {
         do { image = try ImageDecoder.decode(imageData, name: name) } catch {
             throw VisionError(.image, name, error.reasonDescription)
         }
-        return predict(image)
+        return try predict(image)
     }
 
-    /// Scores a decoded image.
-    public func predict(_ image: DecodedImage) -> [Prediction] {
+    /// Scores a decoded image. Throws only for models whose outputs' sizes depend on the image
+    /// (AutoML R-CNN exports) when that part of the model fails on this input.
+    public func predict(_ image: DecodedImage) throws -> [Prediction] {
         preprocessor.run(image, into: session.inputBuffer(0).baseAddress!)
         session.run()
-        return decode(session.outputBuffer(outputIndex), Preprocessor.standardOrientedSize(image))
+        return try decode(session, Preprocessor.standardOrientedSize(image))
     }
 
     /// Runs the model on a tensor already preprocessed (e.g. a reference `.input.npy`). Letterbox
@@ -82,7 +99,7 @@ public final class Predictor: @unchecked Sendable {
         }
         _ = input.update(from: tensor)
         session.run()
-        return decode(session.outputBuffer(outputIndex), nil)
+        return try decode(session, nil)
     }
 
     /// The raw scores (or grid) of the last run.

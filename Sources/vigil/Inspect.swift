@@ -29,7 +29,9 @@ struct Inspect: ParsableCommand {
         }
         lines.append("opsets     " + loaded.opsets.sorted { $0.key < $1.key }.map { "\($0.key.isEmpty ? "ai.onnx" : $0.key) \($0.value)" }.joined(separator: ", "))
         for input in loaded.session.inputs { lines.append("input      \(input.name) \(input.dtype) \(input.shape)") }
-        for output in loaded.session.outputs { lines.append("output     \(output.name) \(output.dtype) \(output.shape)") }
+        for output in loaded.session.outputs {
+            lines.append(output.isDynamic ? "output     \(output.name) (size depends on the image)" : "output     \(output.name) \(output.dtype) \(output.shape)")
+        }
         for (name, why) in loaded.graph.droppedOutputs.sorted(by: { $0.key < $1.key }) {
             lines.append("dropped    \(name): \(why)")
         }
@@ -39,6 +41,9 @@ struct Inspect: ParsableCommand {
         lines.append("parameters \(parameters) (\(String(format: "%.2f", Double(parameters) * 4 / 1_048_576)) MiB as float32)")
         lines.append(String(format: "flops      %.3f GFLOPs per image (2 x multiply-adds of Conv, Gemm, MatMul)", Double(loaded.session.flops) / 1e9))
         lines.append(String(format: "memory     %.2f MiB activation arena", Double(loaded.session.arenaBytes) / 1_048_576))
+        if loaded.session.model.isDynamic {
+            lines.append("dynamic    \(loaded.session.model.dynamicNodeCount) nodes prepared per run (from the first whose sizes depend on values); FLOPs above are the static part's")
+        }
         var histogram: [String: Int] = [:]
         for node in loaded.graph.nodes { histogram[node.qualifiedOp, default: 0] += 1 }
         lines.append("ops        \(loaded.graph.nodes.count) nodes in the file:")

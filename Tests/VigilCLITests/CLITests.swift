@@ -95,6 +95,28 @@ import VigilTestSupport
         #expect(maxAbsDiff(written.floats, expected.floats) <= 1e-5)
     }
 
+    /// An AutoML Faster R-CNN export (outputs of data-dependent size): `infer` writes the sizes
+    /// of this input, labels as int64; `inspect` says the outputs depend on the image.
+    @Test func automlRCNN_inferAndInspect() throws {
+        let folder = SharedAssets.packageRoot.appendingPathComponent("Tests/Goldens/automl-rcnn/faster-rcnn")
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-infer-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try Self.vigil(["infer", folder.appendingPathComponent("model.onnx").path, "--input",
+                                     folder.appendingPathComponent("input.npy").path, "--output-dir", out.path])
+        #expect(result.status == 0, "\(result.stderr)")
+        for name in ["boxes_0", "labels_0", "scores_0"] {
+            let written = try NumpyArray.read(contentsOf: out.appendingPathComponent("\(name).npy"))
+            let expected = try NumpyArray.read(contentsOf: folder.appendingPathComponent("\(name).npy"))
+            #expect(written.shape == expected.shape, "\(name)")
+            if case .int64(let labels) = expected.elements { #expect(written.elements == .int64(labels)) }
+            else { #expect(worstExcess(written.floats, expected.floats, abs: 1e-4, rel: 1e-3).excess <= 0, "\(name)") }
+        }
+        let inspect = try Self.vigil(["inspect", folder.path])
+        #expect(inspect.status == 0, "\(inspect.stderr)")
+        #expect(inspect.stdout.contains("output     boxes_0 (size depends on the image)"), "\(inspect.stdout)")
+        #expect(inspect.stdout.contains("nodes prepared per run"), "\(inspect.stdout)")
+    }
+
     @Test func unknownModel_failsWithThePath() throws {
         let result = try Self.vigil(["predict", "/no/such/model", "x.jpg"])
         #expect(result.status == 1)

@@ -36,7 +36,7 @@ import VigilONNX
         // A pure red image: the red channel's normalised mean is highest, and softmax sums to 1.
         let red = RGBImageFixture.solid(width: 300, height: 200, r: 230, g: 20, b: 20)
         let predictor = try Predictor(bundle: bundle, threads: 1)
-        let predictions = predictor.predict(red)
+        let predictions = try predictor.predict(red)
         #expect(predictions.max { $0.probability < $1.probability }?.tagName == "red")
         #expect(abs(predictions.map(\.probability).reduce(0, +) - 1) < 1e-6)
     }

@@ -47,7 +47,7 @@ extension PredictionServer {
         do {
             let load = pool.load
             metrics.queue(running: load.running, waiting: load.waiting)
-            predictions = try await pool.run { try entry.withPredictor { $0.predict(image) } }
+            predictions = try await pool.run { try entry.withPredictor { try $0.predict(image) } }
         } catch is WorkerPool.Overloaded {
             metrics.rejected()
             throw ServerError.overloaded(retryAfter: 1)

@@ -8,8 +8,8 @@ import VigilEngine
 /// * YOLO (yolov5): input [1, 3, 640, 640]; the first output holds [1, N, 5 + classes] rows that
 ///   the sample code filters and suppresses itself (`non_max_suppression`). Vigil runs this one.
 /// * Faster R-CNN, RetinaNet and Mask R-CNN: outputs `boxes`, `labels`, `scores` (and `masks`),
-///   one set per batch item (`boxes_0`, ...), each with a data-dependent number of rows. A
-///   statically planned session cannot hold those, so such bundles fail at load, naming them.
+///   one set per batch item (`boxes_0`, ...), each with a data-dependent number of rows: the
+///   engine runs their in-graph NMS in its dynamic tail (`PreparedModel.isDynamic`).
 extension TaskDetection {
     /// The task of an AutoML bundle whose output is rank 3: YOLO rows of 5 + one score per label.
     static func autoMLYolo(outputShape: [Int], output: String, labelCount: Int?, metadata: [String: String],
@@ -23,15 +23,24 @@ extension TaskDetection {
         return .autoMLYolo(try AutoMLYoloSettings(metadata: metadata, file: file))
     }
 
-    /// Fails for the AutoML detection flavours whose outputs have a data-dependent size (Faster
-    /// R-CNN, RetinaNet, Mask R-CNN), before the engine trips over their in-graph NMS.
-    static func rejectDynamicAutoMLDetection(graph: Graph, kind: ModelBundle.Kind, file: String) throws {
-        guard kind == .autoML else { return }
-        let stems = graph.outputs.map { (name: $0, stem: outputStem($0)) }
-        guard let boxes = stems.first(where: { $0.stem == "boxes" }), stems.contains(where: { $0.stem == "scores" }) else { return }
-        let flavour = stems.contains { $0.stem == "masks" } ? "Mask R-CNN instance segmentation" : "Faster R-CNN / RetinaNet object detection"
-        let names = graph.outputs.map { "'\($0)'" }.joined(separator: ", ")
-        throw VisionError(.model, file, "output '\(boxes.name)' (outputs \(names)) marks an Azure ML AutoML \(flavour) export, whose outputs hold a data-dependent number of boxes; that flavour is not supported. Vigil runs AutoML object detection in its YOLOv5 flavour (one output [1, N, 5 + classes])")
+    /// The task of an AutoML Faster R-CNN, RetinaNet or Mask R-CNN export, recognised by its
+    /// outputs `boxes`, `labels` and `scores` (`boxes_0`, ... in batch exports: the first image's
+    /// are read), or nil for other bundles.
+    static func autoMLRCNN(graph: Graph, kind: ModelBundle.Kind, file: String) throws -> ModelTask? {
+        guard kind == .autoML else { return nil }
+        func output(_ stem: String) -> String? {
+            graph.outputs.first { $0 == stem } ?? graph.outputs.first { $0 == "\(stem)_0" }
+                ?? graph.outputs.first { outputStem($0) == stem }
+        }
+        guard let boxes = output("boxes"), let scores = output("scores") else { return nil }
+        guard let labels = output("labels") else {
+            let names = graph.outputs.map { "'\($0)'" }.joined(separator: ", ")
+            throw VisionError(.model, file, "outputs \(names) have boxes and scores but no 'labels' output, which an AutoML R-CNN export has")
+        }
+        let boxesIndex = graph.outputs.firstIndex(of: boxes)!, labelsIndex = graph.outputs.firstIndex(of: labels)!
+        let flavour: AutoMLRCNNOutputs.Flavour = output("masks") != nil ? .maskRCNN
+            : graph.outputs.firstIndex(of: scores)! < labelsIndex && boxesIndex < labelsIndex ? .retinaNet : .fasterRCNN
+        return .autoMLRCNN(AutoMLRCNNOutputs(flavour: flavour, boxes: boxes, labels: labels, scores: scores))
     }
 
     /// `boxes_0` -> `boxes`: the per-batch-item suffix of AutoML's batch exports removed.
@@ -43,6 +52,22 @@ extension TaskDetection {
 }
 
 extension ContractDetection {
+    /// The input of an AutoML Faster R-CNN / RetinaNet / Mask R-CNN export (the article's
+    /// `preprocess`): the whole image resized to the graph's input size with Pillow's default
+    /// filter (bicubic), RGB NCHW, /255, ImageNet mean and std. Where the size is symbolic (Mask
+    /// R-CNN exports take any size) the article's 600×800 is used.
+    static func autoMLRCNN(input: IOResolution.Value, file: String) throws -> InputContract {
+        let dims = input.shape
+        guard dims.count == 4, dims[1] == 3 || dims[1] == nil else {
+            throw VisionError(.model, file, "input '\(input.name)' \(dims.map { $0.map(String.init) ?? "?" }) is not the NCHW [1, 3, H, W] image an AutoML R-CNN export takes")
+        }
+        let contract = InputContract.autoMLObjectDetectionRCNN(width: dims[3] ?? 800, height: dims[2] ?? 600)
+        do { try contract.validate() } catch {
+            throw VisionError(.model, file, "input contract: \(error)")
+        }
+        return contract
+    }
+
     /// The input of an AutoML YOLO export: the graph's static size (640, the docs' default
     /// `img_size`, where a dimension is symbolic), NCHW RGB, letterboxed, /255.
     static func autoMLYolo(input: IOResolution.Value, file: String) throws -> InputContract {

@@ -112,9 +112,11 @@ struct BundleLoader {
 
         let graph = model.graph
         let resolution = try IOResolution(graph: graph, file: modelURL.path, metadata: metadata)
-        try TaskDetection.rejectDynamicAutoMLDetection(graph: graph, kind: kind, file: modelURL.path)
-        var contract = try ContractDetection.detect(kind: kind, input: resolution.input, metadata: metadata, file: modelURL.path)
-        // Prepare once at the contract's size to learn the output shape.
+        let rcnnTask = try TaskDetection.autoMLRCNN(graph: graph, kind: kind, file: modelURL.path)
+        var contract = try rcnnTask == nil
+            ? ContractDetection.detect(kind: kind, input: resolution.input, metadata: metadata, file: modelURL.path)
+            : ContractDetection.autoMLRCNN(input: resolution.input, file: modelURL.path)
+        // Prepare once at the contract's size: the model must load, and the output shape tells the task.
         let probe: InferenceSession
         do {
             probe = try InferenceSession(graph: graph, options: SessionOptions(
@@ -122,20 +124,31 @@ struct BundleLoader {
         } catch {
             throw VisionError(.model, modelURL.path, "\(error)")
         }
-        guard let outputInfo = probe.outputs.first(where: { $0.name == resolution.output.name }) else {
-            throw VisionError(.model, modelURL.path, "output '\(resolution.output.name)' was not produced")
-        }
-        let task = try TaskDetection.detect(outputShape: outputInfo.shape, graph: graph, output: outputInfo.name,
-                                            labelCount: labels?.count, metadata: metadata, kind: kind, file: modelURL.path)
-        if case .autoMLYolo = task { contract = try ContractDetection.autoMLYolo(input: resolution.input, file: modelURL.path) }
-        let classCount = task.classCount(outputShape: outputInfo.shape)
+        let task: ModelTask
+        let outputName: String
         var labelsAreGeneric = false
-        if labels == nil {
-            labels = (0..<classCount).map { "class \($0)" }
-            labelsAreGeneric = true
-        }
-        guard labels!.count == classCount else {
-            throw VisionError.bundle(url.path, "\(labels!.count) labels but the model's output '\(outputInfo.name)' \(outputInfo.shape) has \(classCount) classes")
+        if let rcnnTask, case .autoMLRCNN(let outputs) = rcnnTask {
+            task = rcnnTask
+            outputName = outputs.boxes
+            guard let labels, !labels.isEmpty else {
+                throw VisionError.bundle(url.path, "labels.json lists no labels")
+            }
+        } else {
+            guard let outputInfo = probe.outputs.first(where: { $0.name == resolution.output.name }) else {
+                throw VisionError(.model, modelURL.path, "output '\(resolution.output.name)' was not produced")
+            }
+            task = try TaskDetection.detect(outputShape: outputInfo.shape, graph: graph, output: outputInfo.name,
+                                            labelCount: labels?.count, metadata: metadata, kind: kind, file: modelURL.path)
+            if case .autoMLYolo = task { contract = try ContractDetection.autoMLYolo(input: resolution.input, file: modelURL.path) }
+            let classCount = task.classCount(outputShape: outputInfo.shape)
+            if labels == nil {
+                labels = (0..<classCount).map { "class \($0)" }
+                labelsAreGeneric = true
+            }
+            guard labels!.count == classCount else {
+                throw VisionError.bundle(url.path, "\(labels!.count) labels but the model's output '\(outputInfo.name)' \(outputInfo.shape) has \(classCount) classes")
+            }
+            outputName = resolution.output.name
         }
 
         var hasher = ContentHash()
@@ -143,7 +156,7 @@ struct BundleLoader {
         hasher.add(Data(labels!.joined(separator: "\n").utf8))
         return ModelBundle(source: url, modelFile: modelURL, kind: kind, graph: graph, labels: labels!,
                            labelsAreGeneric: labelsAreGeneric, task: task, contract: contract,
-                           inputName: resolution.input.name, outputName: resolution.output.name,
+                           inputName: resolution.input.name, outputName: outputName,
                            metadata: metadata, version: hasher.hex, opsets: model.opsets)
     }
 

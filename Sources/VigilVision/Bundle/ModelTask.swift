@@ -8,18 +8,21 @@ public enum ModelTask: Sendable, Equatable, CustomStringConvertible {
     /// Azure ML AutoML for images YOLOv5 rows [1, N, 5+C]: cx, cy, w, h in letterboxed input
     /// pixels, objectness, C class scores (see `AutoMLYoloDecoder`).
     case autoMLYolo(AutoMLYoloSettings)
+    /// Azure ML AutoML for images Faster R-CNN, RetinaNet or Mask R-CNN: boxes, labels and
+    /// scores already suppressed in the graph (see `AutoMLRCNNDecoder`).
+    case autoMLRCNN(AutoMLRCNNOutputs)
 
     public var description: String {
         switch self {
         case .classification: return "classification"
-        case .yoloDetection, .autoMLYolo: return "object detection"
+        case .yoloDetection, .autoMLYolo, .autoMLRCNN: return "object detection"
         }
     }
 
     public var isDetection: Bool {
         switch self {
         case .classification: return false
-        case .yoloDetection, .autoMLYolo: return true
+        case .yoloDetection, .autoMLYolo, .autoMLRCNN: return true
         }
     }
 }

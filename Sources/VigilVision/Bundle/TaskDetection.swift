@@ -75,6 +75,8 @@ extension ModelTask {
             return channels / settings.anchors.count - 5
         case .autoMLYolo:
             return outputShape[2] - 5
+        case .autoMLRCNN:
+            return 0
         }
     }
 }

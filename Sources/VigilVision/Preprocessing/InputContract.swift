@@ -57,6 +57,14 @@ public struct InputContract: Sendable, Hashable {
                       pixelScale: 1 / 255)
     }
 
+    /// Azure ML AutoML for images Faster R-CNN, RetinaNet and Mask R-CNN input (the article's
+    /// `preprocess`): RGB NCHW, the whole image resized to width × height (Pillow's default
+    /// bicubic), /255, ImageNet mean and std.
+    public static func autoMLObjectDetectionRCNN(width: Int = 800, height: Int = 600) -> InputContract {
+        InputContract(width: width, height: height, layout: .nchw, colorOrder: .rgb, resizing: .stretch(filter: .bicubic),
+                      pixelScale: 1 / 255, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225])
+    }
+
     /// Number of floats in the batch-1 tensor.
     public var elementCount: Int { width * height * 3 }
 
