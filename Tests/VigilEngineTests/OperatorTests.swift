@@ -120,6 +120,45 @@ import Testing
         #expect(out["v"]!.floats == [9, 9, 4])
         #expect(out["i"]!.ints == [1, 3, 4])
     }
+
+    /// Against a stable sort, over axes with inner elements, both directions, k from 0 to n, and
+    /// values with many ties (spec: equal values in index order).
+    @Test(arguments: [([2, 37, 3], 1), ([1, 300], 1), ([5, 4], 0), ([64], 0)])
+    func topK_matchesAStableSort(_ shape: [Int], _ axis: Int) throws {
+        var generator = SystemRandomNumberGenerator()
+        let count = shape.reduce(1, *), n = shape[axis]
+        let x = (0..<count).map { _ in Float(Int.random(in: 0..<12, using: &generator)) / 4 }
+        let outer = shape.prefix(axis).reduce(1, *), inner = shape.dropFirst(axis + 1).reduce(1, *)
+        for largest in [1, 0] {
+            for k in Set([0, 1, n / 3, n - 1, n]) {
+                let out = try OpHarness("TopK", opset: 11, attributes: ["axis": .int(axis), "largest": .int(largest)], inputs: [
+                    ("x", Tensor(shape: shape, floats: x), false), ("k", Tensor(shape: [1], ints: [Int64(k)]), true),
+                ], outputs: ["v", "i"]).run()
+                var expectedValues: [Float] = [], expectedIndices: [Int64] = []
+                var perLine: [[Int]] = []
+                for o in 0..<outer {
+                    for i in 0..<inner {
+                        let order = (0..<n).sorted { a, b in
+                            let va = x[(o * n + a) * inner + i], vb = x[(o * n + b) * inner + i]
+                            return va != vb ? (largest == 1 ? va > vb : va < vb) : a < b
+                        }
+                        perLine.append(Array(order.prefix(k)))
+                    }
+                }
+                for o in 0..<outer {
+                    for slot in 0..<k {
+                        for i in 0..<inner {
+                            let index = perLine[o * inner + i][slot]
+                            expectedIndices.append(Int64(index))
+                            expectedValues.append(x[(o * n + index) * inner + i])
+                        }
+                    }
+                }
+                #expect(out["i"]!.ints == expectedIndices, "shape \(shape) axis \(axis) largest \(largest) k \(k)")
+                #expect(out["v"]!.floats == expectedValues, "shape \(shape) axis \(axis) largest \(largest) k \(k)")
+            }
+        }
+    }
 }
 
 /// Normalisations added for newer (LayerNormalization) and older (LRN) exports.
