@@ -4,7 +4,9 @@ import VigilKernels
 /// One runnable instance of a `PreparedModel`: its own activation arena, the model's kernels bound to it.
 ///
 /// Write the input buffer, call `run()`, read the output buffers. `run()` neither throws nor
-/// allocates. A session is not reentrant: use one per concurrent caller, all made from one
+/// allocates, except for a model with a dynamic tail (`PreparedModel.isDynamic`: sizes that
+/// depend on the values), whose tail is prepared per run and reports failure in `lastRunError`.
+/// A session is not reentrant: use one per concurrent caller, all made from one
 /// `PreparedModel` so that they share its packed weights.
 public final class InferenceSession: @unchecked Sendable {
     /// A runtime input or output: name, type and the concrete shape the session was prepared for.
@@ -157,10 +159,21 @@ public final class InferenceSession: @unchecked Sendable {
                 samples[index].append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
             }
         }
-        return model.steps.enumerated().map { index, step in
+        var result = model.steps.enumerated().map { index, step in
             let sorted = samples[index].sorted()
             return (step.node, step.op, sorted[sorted.count / 2])
         }
+        if let tail = model.tail {
+            var times: [Double] = []
+            for _ in 0..<max(runs, 1) {
+                let start = clock.now
+                runTail(tail)
+                let elapsed = start.duration(to: clock.now)
+                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            }
+            result.append(("(dynamic tail: \(tail.nodes.count) nodes)", "prepared per run", times.sorted()[times.count / 2]))
+        }
+        return result
     }
 
     // MARK: convenience
