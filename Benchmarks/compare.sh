@@ -14,6 +14,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 shared="${VIGIL_SHARED:-$root/../shared}"
 venv="${BENCH_VENV:-/tmp/vigil-bench-venv}"
 runs="${RUNS:-60}"
+warmup="${WARMUP:-10}"
 threads_list="${THREADS:-1 $(nproc)}"
 
 if [ ! -x "$venv/bin/python" ]; then
@@ -42,9 +43,9 @@ for pair in "${models[@]}"; do
     name="${model#"$shared"/models/}"
     name="${name#customvision/}"
     for threads in $threads_list; do
-        ours=$("$vigil" bench "$model" --threads "$threads" --runs "$runs" --warmup 10 --json \
+        ours=$("$vigil" bench "$model" --threads "$threads" --runs "$runs" --warmup "$warmup" --json \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
-        theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$reference" --threads "$threads" --runs "$runs" \
+        theirs=$("$venv/bin/python" "$root/Benchmarks/ort_bench.py" "$reference" --threads "$threads" --runs "$runs" --warmup "$warmup" \
                | python3 -c 'import json,sys; print(json.load(sys.stdin)["median_ms"])')
         ratio=$(python3 -c "print(f'{$ours / $theirs:.2f}')")
         printf "%-56s %7s %12.2f %12.2f %8s\n" "$name" "$threads" "$ours" "$theirs" "$ratio"
