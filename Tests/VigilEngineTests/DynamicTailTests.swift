@@ -77,6 +77,23 @@ import Testing
         }
     }
 
+    /// A known condition whose branch holds a node with data-dependent size: the branch is
+    /// inlined, that node and what follows run in the tail, and the If's output with them.
+    @Test func if_onAKnownCondition_withADynamicBranch() throws {
+        var graph = Graph(name: "if-dynamic", inputs: [Graph.Input(name: "x", dtype: .float32, shape: [4])], outputs: ["y"])
+        graph.initializers["cond"] = Tensor(shape: [], bools: [true])
+        var branch = Graph(name: "then", outputs: ["where"])
+        branch.nodes = [Node(name: "where", opType: "NonZero", opset: 13, inputs: ["x"], outputs: ["where"])]
+        var other = Graph(name: "else", outputs: ["same"])
+        other.nodes = [Node(name: "same", opType: "Shape", opset: 13, inputs: ["x"], outputs: ["same"])]
+        graph.nodes = [Node(name: "branch", opType: "If", opset: 13, inputs: ["cond"], outputs: ["y"],
+                            attributes: ["then_branch": .graph(branch), "else_branch": .graph(other)])]
+        let session = try InferenceSession(graph: graph, options: SessionOptions(threads: 1))
+        #expect(session.model.isDynamic)
+        let out = try session.run(["x": Self.floats([0, 3, 0, 5])])
+        #expect(out["y"]!.shape == [1, 2] && out["y"]!.ints == [1, 3])
+    }
+
     /// Loop, 3 trips: carried `acc` grows by Cast(i) each iteration (torchvision's paste-masks
     /// pattern), scan output `scaled` is x · i, stacked.
     @Test func loop_carriesValuesAndStacksScanOutputs() throws {

@@ -26,6 +26,12 @@ extension Preparation {
         for (name, tensor) in branch.initializers { define(name, ValueSpec(tensor)) }
         for inner in branch.nodes { try prepare(inner, parallel: parallel) }
         for (output, source) in zip(node.outputs, branch.outputs) where !output.isEmpty {
+            // A branch node left for run time: the If's output follows it there.
+            if deferredValues.contains(source) {
+                deferNode(Node(name: "\(node.name)/\(output)", opType: "Identity", opset: max(node.opset, 1),
+                               inputs: [source], outputs: [output]))
+                continue
+            }
             guard let spec = specs[source] else { throw node.error(.invalidModel, "\(taken) output '\(source)' is never produced") }
             define(output, spec, aliasing: spec.constant == nil ? source : nil)
         }

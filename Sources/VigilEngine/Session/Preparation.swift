@@ -61,7 +61,7 @@ struct Preparation {
         }
     }
 
-    private mutating func deferNode(_ node: Node) {
+    mutating func deferNode(_ node: Node) {
         deferred.append(node)
         for output in node.outputs where !output.isEmpty { deferredValues.insert(output) }
     }
