@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import VigilCore
+import VigilTestSupport
 @testable import VigilEngine
 
 /// NonMaxSuppression and RoiAlign against naive references written from the ONNX spec (and the
@@ -47,7 +49,7 @@ import Testing
     }
 
     @Test func nonMaxSuppression_matchesReferenceAcrossBatchesClassesAndAttributes() throws {
-        var rng = SplitMix(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var cases = 0, selected = 0, mismatches: [String] = []
         for center in [0, 1] {
             for (batches, classes, count) in [(1, 1, 12), (2, 3, 20), (3, 2, 1), (1, 4, 0)] {
@@ -103,14 +105,14 @@ import Testing
     }
 
     @Test func roiAlign_matchesReferenceAcrossModesAndSampling() throws {
-        var rng = SplitMix(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let (n, c, h, w) = (2, 3, 7, 9)
-        let x = Tensor(shape: [n, c, h, w], floats: (0..<(n * c * h * w)).map { _ in rng.unit() * 4 - 2 })
+        let x = Tensor(shape: [n, c, h, w], floats: (0..<(n * c * h * w)).map { _ in rng.unitFloat() * 4 - 2 })
         var rois: [Float] = []
         for _ in 0..<6 {
             // Partly outside the image, some reversed, one degenerate.
-            let x1 = rng.unit() * 14 - 3, y1 = rng.unit() * 12 - 3
-            rois += [x1, y1, x1 + rng.unit() * 10 - 1, y1 + rng.unit() * 8 - 1]
+            let x1 = rng.unitFloat() * 14 - 3, y1 = rng.unitFloat() * 12 - 3
+            rois += [x1, y1, x1 + rng.unitFloat() * 10 - 1, y1 + rng.unitFloat() * 8 - 1]
         }
         rois += [2, 2, 2, 2]
         let batch: [Int64] = [0, 1, 1, 0, 1, 0, 1]
@@ -203,25 +205,11 @@ func firstMismatch(_ a: [Float], _ b: [Float], tolerance: Float) -> String? {
     return nil
 }
 
-/// A small deterministic generator (SplitMix64) so sweeps are reproducible.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
-}
 
 // MARK: - references
 
 /// Random boxes on a small grid: overlaps, duplicates, reversed corners and zero-area boxes.
-private func randomBoxes(_ rng: inout SplitMix, batches: Int, count: Int, center: Bool) -> [Float] {
+private func randomBoxes(_ rng: inout SplitMix64, batches: Int, count: Int, center: Bool) -> [Float] {
     (0..<(batches * count)).flatMap { _ -> [Float] in
         let a = Float(rng.below(10)) / 2, b = Float(rng.below(10)) / 2
         let sizeA = Float(rng.below(6)) / 2, sizeB = Float(rng.below(6)) / 2   // 0 gives a degenerate box

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilCore
 @testable import VigilEngine
 
 /// NonZero, ScatterElements and GatherND against naive references written from the ONNX spec.
@@ -23,7 +24,7 @@ import Testing
     }
 
     @Test func nonZero_matchesReference() throws {
-        var rng = SplitMix(seed: 3)
+        var rng = SplitMix64(seed: 3)
         for shape in [[5], [3, 4], [2, 3, 4], [2, 1, 3, 2]] {
             let values = (0..<shape.reduce(1, *)).map { _ in Int64(rng.below(3)) - 1 }   // a third zeros
             let got = try OpHarness("NonZero", inputs: [("x", Tensor(shape: shape, ints: values), true)]).run()["y"]!
@@ -65,7 +66,7 @@ import Testing
     }
 
     @Test func scatterElements_matchesReferenceOnEveryAxisAndReduction() throws {
-        var rng = SplitMix(seed: 5)
+        var rng = SplitMix64(seed: 5)
         var failures: [String] = [], checked = 0
         let dataShape = [3, 4, 5]
         for axis in [0, 1, 2, -1] {
@@ -134,7 +135,7 @@ import Testing
     }
 
     @Test func gatherND_matchesReferenceWithBatchDims() throws {
-        var rng = SplitMix(seed: 9)
+        var rng = SplitMix64(seed: 9)
         let dataShape = [2, 3, 4, 5]
         let data = (0..<dataShape.reduce(1, *)).map { Float($0) }
         var failures: [String] = []

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilImage
+import VigilCore
 import VigilTestSupport
 
 /// Damaged inputs must give an image or an error, never a crash: every sample and fixture is

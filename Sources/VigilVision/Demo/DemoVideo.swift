@@ -1,3 +1,4 @@
+import VigilCore
 import VigilImage
 
 /// The frames of the demo camera's video: each demo class in turn for two seconds, the shape

@@ -1,30 +1,8 @@
 import Foundation
 import Testing
 import VigilEngine
+import VigilCore
 import VigilTestSupport
-
-/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator, so every op test draws the same
-/// inputs on every run and a failure can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// `count` floats uniform in `range` (24 random bits each).
-    mutating func floats(_ count: Int, in range: ClosedRange<Float>) -> [Float] {
-        (0..<count).map { _ in
-            range.lowerBound + Float(next() >> 40) / Float(1 << 24) * (range.upperBound - range.lowerBound)
-        }
-    }
-}
 
 /// A dense row-major array in the source model's layout (NHWC for images): the operand and
 /// result type of the reference ops.
