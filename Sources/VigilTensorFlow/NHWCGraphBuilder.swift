@@ -115,13 +115,7 @@ public struct NHWCGraphBuilder {
             var source = 0
             for axis in 0..<perm.count { source += index[axis] * inStrides[perm[axis]] }
             out[flat] = values[source]
-            var axis = outShape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < outShape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advanceRowMajor(&index, in: outShape)
         }
         return Tensor(shape: outShape, floats: out)
     }

@@ -21,13 +21,7 @@ enum GenericElementwise {
                 var offset = 0
                 for axis in 0..<rank { offset += index[axis] * strides[axis] }
                 result[flat] = offset
-                var axis = rank - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    if index[axis] < output[axis] { break }
-                    index[axis] = 0
-                    axis -= 1
-                }
+                advanceRowMajor(&index, in: output)
             }
             return result
         }

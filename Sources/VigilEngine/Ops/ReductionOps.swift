@@ -81,13 +81,7 @@ enum ReductionOps {
             var target = 0
             for axis in shape.indices where keptShape[axis] != 1 { target += index[axis] * outStrides[axis] }
             result[target] = combine.step(result[target], value)
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                if index[axis] < shape[axis] { break }
-                index[axis] = 0
-                axis -= 1
-            }
+            advanceRowMajor(&index, in: shape)
         }
         if op == .mean { result = result.map { reducedCount == 0 ? 0 : $0 / reducedCount } }
         if dtype == .int32 { result = result.map { Int64(Int32(truncatingIfNeeded: $0)) } }
