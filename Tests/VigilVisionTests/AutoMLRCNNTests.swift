@@ -57,6 +57,18 @@ import VigilTestSupport
         #expect(bundle.contract == .autoMLObjectDetectionRCNN(width: width, height: height))
     }
 
+    /// The same graph without labels.json is no AutoML bundle: its outputs of data-dependent size
+    /// are refused by name rather than misread as class scores.
+    @Test func dynamicOutputs_outsideAnAutoMLBundle_areRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-rcnn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Self.folder.appendingPathComponent("faster-rcnn/model.onnx"),
+                                         to: folder.appendingPathComponent("model.onnx"))
+        let error = try #require(throws: VisionError.self) { try ModelBundle.load(folder) }
+        #expect(error.description.contains("output 'boxes_0' has a size that depends on the image"), "\(error)")
+    }
+
     /// The reference predictions (the article's `_get_prediction`: boxes / input size) from the
     /// reference input tensor.
     @Test(arguments: ["faster-rcnn", "retinanet"])

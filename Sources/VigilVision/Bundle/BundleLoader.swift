@@ -137,6 +137,9 @@ struct BundleLoader {
             guard let outputInfo = probe.outputs.first(where: { $0.name == resolution.output.name }) else {
                 throw VisionError(.model, modelURL.path, "output '\(resolution.output.name)' was not produced")
             }
+            guard !outputInfo.isDynamic else {
+                throw VisionError(.model, modelURL.path, "output '\(outputInfo.name)' has a size that depends on the image (NMS or a threshold inside the graph); Vigil reads such outputs in Azure ML AutoML R-CNN exports, recognised by labels.json and outputs boxes, labels and scores")
+            }
             task = try TaskDetection.detect(outputShape: outputInfo.shape, graph: graph, output: outputInfo.name,
                                             labelCount: labels?.count, metadata: metadata, kind: kind, file: modelURL.path)
             if case .autoMLYolo = task { contract = try ContractDetection.autoMLYolo(input: resolution.input, file: modelURL.path) }
