@@ -59,13 +59,12 @@ public final class Predictor: @unchecked Sendable {
         case .autoMLRCNN(let outputs):
             let decoder = AutoMLRCNNDecoder(outputs: outputs, labels: bundle.labels, inputWidth: bundle.contract.width,
                                             inputHeight: bundle.contract.height)
-            let names = session.outputs.map(\.name)
+            let wanted = [outputs.boxes, outputs.labels, outputs.scores]
+            let read = session.outputs.enumerated().filter { wanted.contains($0.element.name) }.map { (index: $0.offset, name: $0.element.name) }
             decode = { session, _ in
                 if let error = session.lastRunError { throw VisionError(.model, bundle.modelFile.path, "\(error)") }
                 var values: [String: Tensor] = [:]
-                for (index, name) in names.enumerated() where [outputs.boxes, outputs.labels, outputs.scores].contains(name) {
-                    values[name] = session.output(index)
-                }
+                for output in read { values[output.name] = session.output(output.index) }
                 do { return try decoder.decode(values) } catch {
                     throw VisionError(.model, bundle.modelFile.path, "\(error)")
                 }

@@ -5,6 +5,7 @@ extension Graph {
     /// Ties keep the file's order. Throws when a value is consumed but never produced, or on a cycle.
     public mutating func sortAndPrune() throws {
         let producers = producers()
+        let dependencies = nodes.map(\.dependencies)   // captures walk subgraphs: compute once
         let known = Set(inputs.map(\.name)).union(initializers.keys)
 
         // Keep only nodes reachable backwards from the outputs.
@@ -18,7 +19,7 @@ extension Graph {
                 throw EngineError.graph("value '\(value)' is used but no node produces it and it is not an input or initializer")
             }
             if needed.insert(producer).inserted {
-                stack.append(contentsOf: nodes[producer].dependencies)
+                stack.append(contentsOf: dependencies[producer])
             }
         }
 
@@ -32,7 +33,7 @@ extension Graph {
             var next: [Int] = []
             for index in remaining {
                 let node = nodes[index]
-                if node.dependencies.allSatisfy(available.contains) {
+                if dependencies[index].allSatisfy(available.contains) {
                     ordered.append(node)
                     node.outputs.forEach { available.insert($0) }
                     progressed = true
@@ -49,7 +50,7 @@ extension Graph {
         nodes = ordered
         // Constants nothing reads any more (replaced weights, pruned branches) are dropped.
         var used = Set(outputs)
-        for node in nodes { node.dependencies.forEach { used.insert($0) } }
+        for index in needed { dependencies[index].forEach { used.insert($0) } }
         initializers = initializers.filter { used.contains($0.key) }
     }
 }

@@ -25,7 +25,7 @@ struct DynamicTail: Sendable {
         var lastUse: [String: Int] = [:]
         for (index, node) in nodes.enumerated() {
             for name in node.dependencies {
-                if !produced.contains(name), !inputs.contains(name) { inputs.append(name) }
+                if !produced.contains(name), lastUse[name] == nil { inputs.append(name) }
                 lastUse[name] = index
             }
         }

@@ -54,8 +54,10 @@ public final class InferenceSession: @unchecked Sendable {
     private let arena: UnsafeMutableRawPointer
     /// The last run's values of the outputs the dynamic tail makes (nil for static outputs).
     private var dynamicOutputs: [Tensor?]
-    /// Grow-only copies of the dynamic outputs, for `outputBuffer`.
+    /// Grow-only copies of the dynamic outputs, made when `outputBuffer` asks for one.
     private var dynamicBuffers: [(pointer: UnsafeMutableRawPointer, bytes: Int)?]
+    /// Whether `dynamicBuffers[i]` already holds this run's value.
+    private var dynamicBufferCurrent: [Bool]
 
     /// Prepares `graph` and makes its first session.
     public convenience init(graph: Graph, options: SessionOptions = SessionOptions()) throws {
@@ -80,6 +82,7 @@ public final class InferenceSession: @unchecked Sendable {
         self.arena = arena
         dynamicOutputs = Array(repeating: nil, count: model.outputs.count)
         dynamicBuffers = Array(repeating: nil, count: model.outputs.count)
+        dynamicBufferCurrent = Array(repeating: false, count: model.outputs.count)
     }
 
     deinit {
@@ -118,20 +121,23 @@ public final class InferenceSession: @unchecked Sendable {
             results = [:]
         }
         for (index, info) in model.outputs.enumerated() where info.isDynamic {
-            let value = results[info.name] ?? Tensor.empty(dtype: .float32, shape: [0])
-            dynamicOutputs[index] = value
-            let bytes = value.count * value.dtype.byteSize
-            if (dynamicBuffers[index]?.bytes ?? -1) < bytes {
-                dynamicBuffers[index]?.pointer.deallocate()
-                dynamicBuffers[index] = (UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64), max(bytes, 64))
-            }
-            value.copyBytes(to: dynamicBuffers[index]!.pointer)
+            dynamicOutputs[index] = results[info.name] ?? Tensor.empty(dtype: .float32, shape: [0])
+            dynamicBufferCurrent[index] = false
         }
     }
 
+    /// Where output `index` lies; a dynamic output is copied into its grow-only buffer first.
     private func outputPointer(_ index: Int) -> UnsafeRawPointer {
-        if model.outputs[index].isDynamic, let buffer = dynamicBuffers[index] { return UnsafeRawPointer(buffer.pointer) }
-        return outputPointers[index]
+        guard model.outputs[index].isDynamic, let value = dynamicOutputs[index] else { return outputPointers[index] }
+        if dynamicBufferCurrent[index], let buffer = dynamicBuffers[index] { return UnsafeRawPointer(buffer.pointer) }
+        dynamicBufferCurrent[index] = true
+        let bytes = value.count * value.dtype.byteSize
+        if (dynamicBuffers[index]?.bytes ?? -1) < bytes {
+            dynamicBuffers[index]?.pointer.deallocate()
+            dynamicBuffers[index] = (UnsafeMutableRawPointer.allocate(byteCount: max(bytes, 64), alignment: 64), max(bytes, 64))
+        }
+        value.copyBytes(to: dynamicBuffers[index]!.pointer)
+        return UnsafeRawPointer(dynamicBuffers[index]!.pointer)
     }
 
     /// The float32 buffer of output `index`, valid until the next `run()`.
@@ -155,8 +161,7 @@ public final class InferenceSession: @unchecked Sendable {
             for (index, runner) in runners.enumerated() {
                 let start = clock.now
                 runner()
-                let elapsed = start.duration(to: clock.now)
-                samples[index].append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                samples[index].append(Self.milliseconds(start.duration(to: clock.now)))
             }
         }
         var result = model.steps.enumerated().map { index, step in
@@ -168,12 +173,15 @@ public final class InferenceSession: @unchecked Sendable {
             for _ in 0..<max(runs, 1) {
                 let start = clock.now
                 runTail(tail)
-                let elapsed = start.duration(to: clock.now)
-                times.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                times.append(Self.milliseconds(start.duration(to: clock.now)))
             }
             result.append(("(dynamic tail: \(tail.nodes.count) nodes)", "prepared per run", times.sorted()[times.count / 2]))
         }
         return result
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
     }
 
     // MARK: convenience

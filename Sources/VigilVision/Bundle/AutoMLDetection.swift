@@ -28,19 +28,20 @@ extension TaskDetection {
     /// are read), or nil for other bundles.
     static func autoMLRCNN(graph: Graph, kind: ModelBundle.Kind, file: String) throws -> ModelTask? {
         guard kind == .autoML else { return nil }
-        func output(_ stem: String) -> String? {
-            graph.outputs.first { $0 == stem } ?? graph.outputs.first { $0 == "\(stem)_0" }
-                ?? graph.outputs.first { outputStem($0) == stem }
+        /// The index of the output `stem`, `stem_0`, or another batch item's `stem_N`.
+        func output(_ stem: String) -> Int? {
+            graph.outputs.firstIndex(of: stem) ?? graph.outputs.firstIndex(of: "\(stem)_0")
+                ?? graph.outputs.firstIndex { outputStem($0) == stem }
         }
         guard let boxes = output("boxes"), let scores = output("scores") else { return nil }
         guard let labels = output("labels") else {
             let names = graph.outputs.map { "'\($0)'" }.joined(separator: ", ")
             throw VisionError(.model, file, "outputs \(names) have boxes and scores but no 'labels' output, which an AutoML R-CNN export has")
         }
-        let boxesIndex = graph.outputs.firstIndex(of: boxes)!, labelsIndex = graph.outputs.firstIndex(of: labels)!
-        let flavour: AutoMLRCNNOutputs.Flavour = output("masks") != nil ? .maskRCNN
-            : graph.outputs.firstIndex(of: scores)! < labelsIndex && boxesIndex < labelsIndex ? .retinaNet : .fasterRCNN
-        return .autoMLRCNN(AutoMLRCNNOutputs(flavour: flavour, boxes: boxes, labels: labels, scores: scores))
+        // Faster and Mask R-CNN list boxes, labels, scores; RetinaNet boxes, scores, labels.
+        let flavour: AutoMLRCNNOutputs.Flavour = output("masks") != nil ? .maskRCNN : scores < labels ? .retinaNet : .fasterRCNN
+        return .autoMLRCNN(AutoMLRCNNOutputs(flavour: flavour, boxes: graph.outputs[boxes], labels: graph.outputs[labels],
+                                             scores: graph.outputs[scores]))
     }
 
     /// `boxes_0` -> `boxes`: the per-batch-item suffix of AutoML's batch exports removed.
