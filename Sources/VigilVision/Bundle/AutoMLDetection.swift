@@ -58,29 +58,28 @@ extension ContractDetection {
     /// filter (bicubic), RGB NCHW, /255, ImageNet mean and std. Where the size is symbolic (Mask
     /// R-CNN exports take any size) the article's 600×800 is used.
     static func autoMLRCNN(input: IOResolution.Value, file: String) throws -> InputContract {
-        let dims = input.shape
-        guard dims.count == 4, dims[1] == 3 || dims[1] == nil else {
-            throw VisionError(.model, file, "input '\(input.name)' \(dims.map { $0.map(String.init) ?? "?" }) is not the NCHW [1, 3, H, W] image an AutoML R-CNN export takes")
-        }
-        let contract = InputContract.autoMLObjectDetectionRCNN(width: dims[3] ?? 800, height: dims[2] ?? 600)
-        do { try contract.validate() } catch {
-            throw VisionError(.model, file, "input contract: \(error)")
-        }
-        return contract
+        try autoMLImage(input, file: file, flavour: "R-CNN", width: 800, height: 600, InputContract.autoMLObjectDetectionRCNN)
     }
 
     /// The input of an AutoML YOLO export: the graph's static size (640, the docs' default
     /// `img_size`, where a dimension is symbolic), NCHW RGB, letterboxed, /255.
     static func autoMLYolo(input: IOResolution.Value, file: String) throws -> InputContract {
+        try autoMLImage(input, file: file, flavour: "YOLO", width: 640, height: 640, InputContract.autoMLObjectDetectionYolo)
+    }
+
+    /// An NCHW [1, 3, H, W] input's contract at its static size, or `width` × `height` where a
+    /// dimension is symbolic, validated.
+    private static func autoMLImage(_ input: IOResolution.Value, file: String, flavour: String, width: Int, height: Int,
+                                    _ contract: (_ width: Int, _ height: Int) -> InputContract) throws -> InputContract {
         let dims = input.shape
         guard dims.count == 4, dims[1] == 3 || dims[1] == nil else {
-            throw VisionError(.model, file, "input '\(input.name)' \(dims.map { $0.map(String.init) ?? "?" }) is not the NCHW [1, 3, H, W] image an AutoML YOLO export takes")
+            throw VisionError(.model, file, "input '\(input.name)' \(dims.map { $0.map(String.init) ?? "?" }) is not the NCHW [1, 3, H, W] image an AutoML \(flavour) export takes")
         }
-        let contract = InputContract.autoMLObjectDetectionYolo(width: dims[3] ?? 640, height: dims[2] ?? 640)
-        do { try contract.validate() } catch {
+        let result = contract(dims[3] ?? width, dims[2] ?? height)
+        do { try result.validate() } catch {
             throw VisionError(.model, file, "input contract: \(error)")
         }
-        return contract
+        return result
     }
 }
 
